@@ -1,0 +1,63 @@
+#include "tiledndvi/tile_layout.h"
+
+#include <algorithm>
+
+namespace tiledndvi {
+
+namespace {
+
+std::int64_t round_down_to(std::int64_t value, std::int64_t multiple) {
+    return multiple > 1 && value >= multiple ? value / multiple * multiple : value;
+}
+
+// The largest width x height rectangle of at most `window_bytes` inside a
+// `max_width` x `max_height` area, preferring full rows, aligned to blocks.
+std::pair<std::int64_t, std::int64_t> window_size(std::int64_t max_width, std::int64_t max_height,
+                                                  const Grid& grid, std::size_t bytes_per_pixel,
+                                                  std::size_t window_bytes) {
+    const std::int64_t pixels = std::max<std::int64_t>(1, static_cast<std::int64_t>(window_bytes / bytes_per_pixel));
+    const std::int64_t block_height = std::max(1, grid.block_height);
+    const std::int64_t block_width = std::max(1, grid.block_width);
+    const std::int64_t min_rows = std::min(max_height, block_height);
+    if (max_width * min_rows <= pixels) {
+        const std::int64_t rows = std::min(max_height, round_down_to(pixels / max_width, block_height));
+        return {max_width, std::max<std::int64_t>(1, rows)};
+    }
+    const std::int64_t width = std::min(max_width, round_down_to(std::max<std::int64_t>(1, pixels / min_rows), block_width));
+    return {width, min_rows};
+}
+
+}  // namespace
+
+TileGrid plan_tiles(const TileLayout& layout, const Grid& grid, std::size_t bytes_per_pixel,
+                    std::size_t window_bytes) {
+    switch (layout.kind) {
+        case TileLayout::Kind::by_count:
+            return TileGrid::by_count(grid.width, grid.height, layout.columns, layout.rows);
+        case TileLayout::Kind::by_size:
+            return TileGrid::by_size(grid.width, grid.height, layout.tile_width, layout.tile_height);
+        case TileLayout::Kind::automatic:
+            break;
+    }
+    const auto [width, height] = window_size(grid.width, grid.height, grid, bytes_per_pixel, window_bytes);
+    return TileGrid::by_size(grid.width, grid.height, width, height);
+}
+
+std::vector<Tile> split_into_windows(const Tile& tile, const Grid& grid, std::size_t bytes_per_pixel,
+                                     std::size_t window_bytes) {
+    if (static_cast<std::size_t>(tile.pixel_count()) * bytes_per_pixel <= window_bytes) return {tile};
+    const auto [width, height] = window_size(tile.width, tile.height, grid, bytes_per_pixel, window_bytes);
+    const TileGrid inside = TileGrid::by_size(tile.width, tile.height, width, height);
+    std::vector<Tile> windows;
+    windows.reserve(static_cast<std::size_t>(inside.tile_count()));
+    for (Tile window : inside.tiles()) {
+        window.x += tile.x;
+        window.y += tile.y;
+        window.column = tile.column;
+        window.row = tile.row;
+        windows.push_back(window);
+    }
+    return windows;
+}
+
+}  // namespace tiledndvi
