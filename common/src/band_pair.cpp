@@ -94,6 +94,7 @@ GDALDataType working_type_for(GDALDataType a_type, GDALDataType b_type) {
 }
 
 GDALDatasetUniquePtr open_raster(const std::string& path) {
+    if (GDALGetDriverCount() == 0) GDALAllRegister();
     VSIStatBufL stat;
     if (VSIStatExL(path.c_str(), &stat, VSI_STAT_EXISTS_FLAG) != 0 && path.rfind("/vsi", 0) != 0 &&
         path.find(':') == std::string::npos)
@@ -153,9 +154,10 @@ BandPair open_band_pair(const BandSpec& a, const BandSpec& b) {
     pair.grid = grid_of(*opened_a.dataset, *opened_a.band);
     if (!pair.same_file()) {
         const Grid grid_b = grid_of(*opened_b.dataset, *opened_b.band);
-        const std::string difference = describe_grid_difference(pair.grid, grid_b);
+        // b first: for NDVI that is red, the main input the user named first.
+        const std::string difference = describe_grid_difference(grid_b, pair.grid);
         if (!difference.empty())
-            throw Error(a.role + " (" + a.path + ") and " + b.role + " (" + b.path + ") grids do not match: " +
+            throw Error(b.role + " (" + b.path + ") and " + a.role + " (" + a.path + ") grids do not match: " +
                         difference);
     }
     return pair;
