@@ -72,7 +72,7 @@ TEST(BandPair, GridsMustMatch) {
     write_raster(dir.file("crs.tif"), other_crs);
 
     const BandSpec a{dir.file("a.tif"), 1, "NIR"};
-    EXPECT_NE(error_of(a, {dir.file("size.tif"), 1, "red"}).find("sizes differ (4x3 vs 5x3)"), std::string::npos);
+    EXPECT_NE(error_of(a, {dir.file("size.tif"), 1, "red"}).find("sizes differ (5x3 vs 4x3)"), std::string::npos);
     EXPECT_NE(error_of(a, {dir.file("shifted.tif"), 1, "red"}).find("geotransforms differ"), std::string::npos);
     EXPECT_NE(error_of(a, {dir.file("crs.tif"), 1, "red"}).find("CRSs differ"), std::string::npos);
     EXPECT_EQ(error_of(a, {dir.file("a.tif"), 1, "red"}), "");
