@@ -1,8 +1,12 @@
-// The parallel tiled engine: walks a tile grid on OpenMP threads, each with its
-// own GDAL handles, reads both bands, runs the kernel and writes the result.
+// The parallel tiled engine: walks windows on OpenMP threads, each with its own
+// GDAL handles, reads both bands, runs the kernel and hands each result to a
+// sink (a raster band, or a caller's buffer).
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
 
 #include <gdal_priv.h>
 
@@ -24,11 +28,40 @@ int resolve_thread_count(int requested);
 // Bytes one pixel takes in the engine's buffers (two inputs, one output).
 std::size_t engine_bytes_per_pixel(const BandPair& pair, GDALDataType output_type);
 
-// Computes (a - b) / (a + b) for every tile of `tiles` into `output` (a
-// single-band raster on the same grid, of type Float32 or Float64). Progress is
-// reported from the calling thread only; returning false from it stops the work
-// promptly and throws Cancelled. Throws Error on any read or write failure.
-// Peak memory: threads x window_bytes, whatever the raster size.
+// Receives one computed window: `window.width * window.height` packed pixels of
+// the output type. Called concurrently from several threads for disjoint
+// windows; a sink writing to a shared object must lock.
+using WindowSink = std::function<void(const Tile& window, const void* pixels)>;
+
+// Per-thread GDAL handles kept across calls, for callers that compute many
+// small requests (the GDAL driver). Thread slot i is used by OpenMP thread i.
+class ReaderPool {
+public:
+    explicit ReaderPool(const BandPair& pair);
+    ~ReaderPool();
+    ReaderPool(const ReaderPool&) = delete;
+    ReaderPool& operator=(const ReaderPool&) = delete;
+
+    class Reader;
+    void reserve(int thread_slots);   // call before a parallel region
+    Reader& reader(int thread_slot);  // opened on first use
+
+private:
+    const BandPair& pair_;
+    std::vector<std::unique_ptr<Reader>> readers_;
+};
+
+// Computes (a - b) / (a + b) for every window into `sink`. Progress is reported
+// from the calling thread only; returning false from it stops the work promptly
+// and throws Cancelled. Throws Error on any read failure or sink exception.
+// Peak memory: threads x largest window, whatever the raster size. `pool`
+// (optional) supplies reusable handles; without it each call opens its own.
+void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDALDataType output_type,
+                     double output_nodata, int num_threads, const WindowSink& sink,
+                     const ProgressCallback& progress = {}, ReaderPool* pool = nullptr);
+
+// Computes every tile of `tiles` (cut into windows of options.window_bytes)
+// into `output`, a single-band Float32/Float64 raster on the same grid.
 void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_nodata, const TileGrid& tiles,
                    const EngineOptions& options, const ProgressCallback& progress);
 
