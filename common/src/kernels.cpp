@@ -29,9 +29,22 @@ namespace {
 
 template <typename In, typename Out>
 void run_typed(const KernelInputs& in, std::size_t count, void* out, double out_nodata) {
-    normalized_difference_kernel<In, Out>(static_cast<const In*>(in.a), static_cast<const In*>(in.b), count,
-                                          NoDataMatch<In>::from(in.a_nodata), NoDataMatch<In>::from(in.b_nodata),
-                                          static_cast<Out>(out_nodata), static_cast<Out*>(out));
+    const auto* a = static_cast<const In*>(in.a);
+    const auto* b = static_cast<const In*>(in.b);
+    const NoDataMatch<In> a_nodata = NoDataMatch<In>::from(in.a_nodata);
+    const NoDataMatch<In> b_nodata = NoDataMatch<In>::from(in.b_nodata);
+    // Constant strides let the compiler vectorize each case.
+    switch (in.stride) {
+        case 1:
+            return normalized_difference_kernel<In, Out>(a, b, count, a_nodata, b_nodata, static_cast<Out>(out_nodata),
+                                                         static_cast<Out*>(out), 1);
+        case 2:
+            return normalized_difference_kernel<In, Out>(a, b, count, a_nodata, b_nodata, static_cast<Out>(out_nodata),
+                                                         static_cast<Out*>(out), 2);
+        default:
+            return normalized_difference_kernel<In, Out>(a, b, count, a_nodata, b_nodata, static_cast<Out>(out_nodata),
+                                                         static_cast<Out*>(out), in.stride);
+    }
 }
 
 template <typename T>

@@ -156,7 +156,6 @@ StagedOutput::StagedOutput(const OutputSpec& spec, const Grid& grid, const std::
         converted_path_ = base + extension_of(spec_.path);
         driver = find_driver("GTiff");
         options.AddString("BIGTIFF=IF_SAFER");
-        options.AddString("TILED=YES");
     }
 
     QuietGdalErrors quiet;

@@ -20,11 +20,15 @@ bool is_supported_output_type(GDALDataType type);
 // Needed when a band is read as a wider working type than its own.
 BandNoData nodata_as_stored(BandNoData nodata, GDALDataType band_type);
 
-// Two input buffers of `count` pixels, both of `input_type`, packed.
+// Two input buffers of `count` pixels, both of `input_type`. Pixel i of a band
+// is at element i * stride: 1 for separate buffers, 2 for a pixel-interleaved
+// buffer holding a and b side by side (b = a + 1 element), as GDAL reads a
+// pixel-interleaved file fastest.
 struct KernelInputs {
     GDALDataType input_type = GDT_Unknown;
     const void* a = nullptr;  // minuend (NIR for NDVI)
     const void* b = nullptr;  // subtrahend (Red for NDVI)
+    std::size_t stride = 1;
     BandNoData a_nodata;
     BandNoData b_nodata;
 };
@@ -39,9 +43,9 @@ void normalized_difference(const KernelInputs& inputs, std::size_t count, GDALDa
 // that already know their types.
 template <typename In, typename Out>
 void normalized_difference_kernel(const In* a, const In* b, std::size_t count, NoDataMatch<In> a_nodata,
-                                  NoDataMatch<In> b_nodata, Out out_nodata, Out* out) {
+                                  NoDataMatch<In> b_nodata, Out out_nodata, Out* out, std::size_t stride = 1) {
     for (std::size_t i = 0; i < count; ++i)
-        out[i] = normalized_difference_pixel<In, Out>(a[i], b[i], a_nodata, b_nodata, out_nodata);
+        out[i] = normalized_difference_pixel<In, Out>(a[i * stride], b[i * stride], a_nodata, b_nodata, out_nodata);
 }
 
 }  // namespace tiledndvi

@@ -53,25 +53,37 @@ struct NoDataMatch {
     }
 };
 
+// Branch-free (bitwise, not short-circuit) so kernel loops vectorize.
 template <typename T>
 inline bool is_nodata(T v, const NoDataMatch<T>& nodata) {
+    bool result = nodata.active & (v == nodata.value);
     if constexpr (std::is_floating_point_v<T>) {
-        if (!std::isfinite(v)) return true;
+        result |= !(std::fabs(v) <= std::numeric_limits<T>::max());  // NaN or +-Inf
     }
-    return nodata.active && v == nodata.value;
+    return result;
 }
+
+// True when single precision gives the same bits as the rule for In -> Out:
+// 8- and 16-bit integers have exact float sums and differences (|x| < 2^24),
+// and for division a double rounding double -> float is innocuous because
+// 53 >= 2 * 24 + 2 (Figueroa, "When is double rounding innocuous?", 1995), so
+// float(a - b) / float(a + b) == float(double(a - b) / double(a + b)). Twice the
+// SIMD lanes of double; tests compare both against the double formula.
+template <typename In, typename Out>
+constexpr bool float_math_is_exact = std::is_integral_v<In> && sizeof(In) <= 2 && std::is_same_v<Out, float>;
 
 // (a - b) / (a + b) under the rule above; Out is float or double.
 template <typename In, typename Out>
 inline Out normalized_difference_pixel(In a, In b, const NoDataMatch<In>& a_nodata,
                                        const NoDataMatch<In>& b_nodata, Out out_nodata) {
-    const double da = static_cast<double>(a);
-    const double db = static_cast<double>(b);
-    const double sum = da + db;
+    using Math = std::conditional_t<float_math_is_exact<In, Out>, float, double>;
+    const Math ma = static_cast<Math>(a);
+    const Math mb = static_cast<Math>(b);
+    const Math sum = ma + mb;
     // Computed unconditionally (a zero sum gives Inf/NaN, never a trap) so the
     // loop calling this stays branch-free and vectorizes.
-    const double quotient = (da - db) / sum;
-    const bool nodata = is_nodata(a, a_nodata) || is_nodata(b, b_nodata) || sum == 0.0;
+    const Math quotient = (ma - mb) / sum;
+    const bool nodata = is_nodata(a, a_nodata) | is_nodata(b, b_nodata) | (sum == Math(0));
     return nodata ? out_nodata : static_cast<Out>(quotient);
 }
 
