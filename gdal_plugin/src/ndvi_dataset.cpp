@@ -1,0 +1,194 @@
+#include "ndvi_dataset.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <cpl_error.h>
+
+#include "connection_string.h"
+#include "pixel_functions.h"
+#include "threads.h"
+#include "tiledndvi/error.h"
+#include "tiledndvi/tile_grid.h"
+
+namespace tiledndvi::gdal_plugin {
+
+namespace {
+
+constexpr GDALDataType output_type = GDT_Float32;
+constexpr double output_nodata = std::numeric_limits<double>::quiet_NaN();
+
+// Windows a request is cut into for the engine's threads: full-width bands of
+// rows, several per thread (so a slow window does not leave a core idle), with
+// boundaries on the input's block rows so no two threads decode one block.
+std::vector<Tile> plan_windows(int x, int y, int width, int height, int block_height, int threads) {
+    const std::int64_t pixels = static_cast<std::int64_t>(width) * height;
+    if (threads <= 1 || pixels < parallel_threshold_pixels || height < 2)
+        return {Tile{x, y, width, height, 0, 0}};
+    const std::int64_t max_window_pixels = std::int64_t(1) << 20;  // about 4 MiB of Float32 out
+    const std::int64_t window_pixels =
+        std::clamp<std::int64_t>(pixels / (4 * threads), parallel_threshold_pixels / 4, max_window_pixels);
+    std::int64_t step = std::max<std::int64_t>(1, window_pixels / width);
+    if (block_height > 1) step = std::max<std::int64_t>(block_height, step / block_height * block_height);
+    std::vector<Tile> windows;
+    for (std::int64_t top = y; top < std::int64_t(y) + height;) {
+        // Next boundary on an absolute multiple of `step` (block-aligned).
+        const std::int64_t bottom = std::min<std::int64_t>(std::int64_t(y) + height, (top / step + 1) * step);
+        windows.push_back(Tile{x, top, width, bottom - top, 0, static_cast<int>(windows.size())});
+        top = bottom;
+    }
+    return windows;
+}
+
+// The driver's block shape: the input's tiles when it is tiled, else full-width
+// strips of about one parallel window, on the input's strip boundaries.
+std::pair<int, int> block_shape(const Grid& grid) {
+    const int width = static_cast<int>(grid.width), height = static_cast<int>(grid.height);
+    if (grid.block_width > 0 && grid.block_width < width && grid.block_height > 1)
+        return {grid.block_width, std::min(grid.block_height, height)};
+    int rows = static_cast<int>(std::max<std::int64_t>(1, parallel_threshold_pixels / std::max(1, width)));
+    if (grid.block_height > 1) rows = std::max(grid.block_height, rows / grid.block_height * grid.block_height);
+    return {width, std::min(rows, height)};
+}
+
+void report(const std::exception& error) { CPLError(CE_Failure, CPLE_AppDefined, "%s", error.what()); }
+
+}  // namespace
+
+NdviDataset::NdviDataset(const BandPair& pair) : pair_(pair), readers_(std::make_unique<ReaderPool>(pair_)) {
+    nRasterXSize = static_cast<int>(pair_.grid.width);
+    nRasterYSize = static_cast<int>(pair_.grid.height);
+    eAccess = GA_ReadOnly;
+    if (!pair_.grid.crs_wkt.empty() && srs_.importFromWkt(pair_.grid.crs_wkt.c_str()) == OGRERR_NONE) {
+        srs_.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        has_srs_ = true;
+    }
+    const auto [block_width, block_height] = block_shape(pair_.grid);
+    SetBand(1, new NdviRasterBand(this, block_width, block_height));
+}
+
+int NdviDataset::Identify(GDALOpenInfo* open_info) { return has_connection_prefix(open_info->pszFilename); }
+
+GDALDataset* NdviDataset::Open(GDALOpenInfo* open_info) {
+    if (!Identify(open_info) || (open_info->nOpenFlags & GDAL_OF_RASTER) == 0) return nullptr;
+    if (open_info->eAccess == GA_Update) {
+        CPLError(CE_Failure, CPLE_NotSupported,
+                 "the %s driver is read-only: %s cannot be opened for update", driver_name, open_info->pszFilename);
+        return nullptr;
+    }
+    ConnectionString connection;
+    try {
+        connection = parse_connection_string(open_info->pszFilename);
+    } catch (const std::exception& error) {
+        report(error);
+        return nullptr;
+    }
+    try {
+        // a = NIR (minuend), b = red, as the CLI's ndvi_job.
+        const BandPair pair = open_band_pair({connection.nir_path, connection.nir_band, "NIR"},
+                                             {connection.red_path, connection.red_band, "red"});
+        auto dataset = new NdviDataset(pair);
+        dataset->SetDescription(open_info->pszFilename);
+        return dataset;
+    } catch (const std::exception& error) {
+        std::string message = error.what();
+        if (!connection.bands_given && message.find("does not exist") != std::string::npos)
+            message += std::string(" (the bands default to red=3,nir=4, or 1 and 1 with nir_file; name them: ") +
+                       connection_syntax + ")";
+        CPLError(CE_Failure, CPLE_OpenFailed, "%s", message.c_str());
+        return nullptr;
+    }
+}
+
+CPLErr NdviDataset::GetGeoTransform(double* geotransform) {
+    std::copy(pair_.grid.geotransform.begin(), pair_.grid.geotransform.end(), geotransform);
+    return pair_.grid.has_geotransform ? CE_None : CE_Failure;
+}
+
+const OGRSpatialReference* NdviDataset::GetSpatialRef() const { return has_srs_ ? &srs_ : nullptr; }
+
+CPLErr NdviDataset::compute(int x, int y, int width, int height, void* data, GDALDataType buffer_type,
+                            GSpacing pixel_space, GSpacing line_space) {
+    if (width <= 0 || height <= 0) return CE_None;
+    const int threads = plugin_thread_count();
+    const std::vector<Tile> windows = plan_windows(x, y, width, height, pair_.grid.block_height, threads);
+    const int output_size = GDALGetDataTypeSizeBytes(output_type);
+    const bool packed_float = buffer_type == output_type && pixel_space == output_size;
+    // Windows are disjoint, so threads write disjoint parts of the buffer: no lock.
+    const WindowSink copy_to_buffer = [&](const Tile& window, const void* pixels) {
+        const auto* source = static_cast<const unsigned char*>(pixels);
+        const std::size_t row_bytes = static_cast<std::size_t>(window.width) * output_size;
+        for (std::int64_t row = 0; row < window.height; ++row) {
+            unsigned char* target = static_cast<unsigned char*>(data) + (window.y - y + row) * line_space +
+                                    (window.x - x) * pixel_space;
+            if (packed_float)
+                std::memcpy(target, source + row * row_bytes, row_bytes);
+            else
+                GDALCopyWords64(source + row * row_bytes, output_type, output_size, target, buffer_type,
+                                static_cast<int>(pixel_space), window.width);
+        }
+    };
+    try {
+        compute_windows(pair_, windows, output_type, output_nodata, threads, copy_to_buffer, {}, readers_.get());
+        return CE_None;
+    } catch (const std::exception& error) {
+        report(error);
+        return CE_Failure;
+    }
+}
+
+NdviRasterBand::NdviRasterBand(NdviDataset* dataset, int block_width, int block_height) {
+    poDS = dataset;
+    nBand = 1;
+    nRasterXSize = dataset->GetRasterXSize();
+    nRasterYSize = dataset->GetRasterYSize();
+    eDataType = output_type;
+    nBlockXSize = block_width;
+    nBlockYSize = block_height;
+    SetDescription("NDVI");
+}
+
+double NdviRasterBand::GetNoDataValue(int* success) {
+    if (success != nullptr) *success = TRUE;
+    return output_nodata;
+}
+
+CPLErr NdviRasterBand::IReadBlock(int block_x, int block_y, void* image) {
+    const int x = block_x * nBlockXSize, y = block_y * nBlockYSize;
+    const int width = std::min(nBlockXSize, nRasterXSize - x), height = std::min(nBlockYSize, nRasterYSize - y);
+    const int size = GDALGetDataTypeSizeBytes(output_type);
+    return static_cast<NdviDataset*>(poDS)->compute(x, y, width, height, image, output_type, size,
+                                                    static_cast<GSpacing>(size) * nBlockXSize);
+}
+
+CPLErr NdviRasterBand::IRasterIO(GDALRWFlag rw_flag, int x, int y, int width, int height, void* data,
+                                 int buffer_width, int buffer_height, GDALDataType buffer_type, GSpacing pixel_space,
+                                 GSpacing line_space, GDALRasterIOExtraArg* extra) {
+    if (rw_flag != GF_Read) {
+        CPLError(CE_Failure, CPLE_NoWriteAccess, "the %s driver is read-only", driver_name);
+        return CE_Failure;
+    }
+    // Resampled reads (overviews, previews) go through blocks and GDAL's resampling.
+    if (buffer_width != width || buffer_height != height)
+        return GDALRasterBand::IRasterIO(rw_flag, x, y, width, height, data, buffer_width, buffer_height,
+                                         buffer_type, pixel_space, line_space, extra);
+    return static_cast<NdviDataset*>(poDS)->compute(x, y, width, height, data, buffer_type, pixel_space,
+                                                    line_space);
+}
+
+void register_ndvi_driver() {
+    auto* driver = new GDALDriver();
+    driver->SetDescription(driver_name);
+    driver->SetMetadataItem(GDAL_DCAP_RASTER, "YES");
+    driver->SetMetadataItem(GDAL_DMD_LONGNAME, "NDVI of two bands, computed in parallel (tiledndvi)");
+    driver->SetMetadataItem(GDAL_DMD_CONNECTION_PREFIX, connection_prefix);
+    driver->SetMetadataItem(GDAL_DCAP_VIRTUALIO, "YES");
+    driver->pfnIdentify = NdviDataset::Identify;
+    driver->pfnOpen = NdviDataset::Open;
+    GetGDALDriverManager()->RegisterDriver(driver);
+}
+
+}  // namespace tiledndvi::gdal_plugin

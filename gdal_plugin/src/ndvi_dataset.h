@@ -1,0 +1,57 @@
+// The `NDVI:` driver: a read-only, virtual single-band Float32 dataset whose
+// pixels are the NDVI of two bands, computed on demand by the core's tiled
+// engine (windows on OpenMP threads, one pair of GDAL handles per thread kept
+// across calls).
+#pragma once
+
+#include <memory>
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include "tiledndvi/band_pair.h"
+#include "tiledndvi/tiled_engine.h"
+
+namespace tiledndvi::gdal_plugin {
+
+constexpr const char* driver_name = "TiledNDVI";
+
+class NdviDataset final : public GDALDataset {
+public:
+    static int Identify(GDALOpenInfo* open_info);
+    static GDALDataset* Open(GDALOpenInfo* open_info);
+
+    CPLErr GetGeoTransform(double* geotransform) override;
+    const OGRSpatialReference* GetSpatialRef() const override;
+
+    // Computes the window (x, y, width, height) at full resolution into a
+    // caller's buffer of any type and spacing. Reports failures with CPLError.
+    CPLErr compute(int x, int y, int width, int height, void* data, GDALDataType buffer_type,
+                   GSpacing pixel_space, GSpacing line_space);
+
+private:
+    explicit NdviDataset(const BandPair& pair);
+
+    BandPair pair_;                     // outlives readers_, which refers to it
+    std::unique_ptr<ReaderPool> readers_;
+    OGRSpatialReference srs_;
+    bool has_srs_ = false;
+};
+
+class NdviRasterBand final : public GDALRasterBand {
+public:
+    NdviRasterBand(NdviDataset* dataset, int block_width, int block_height);
+
+    double GetNoDataValue(int* success = nullptr) override;
+
+protected:
+    CPLErr IReadBlock(int block_x, int block_y, void* image) override;
+    CPLErr IRasterIO(GDALRWFlag rw_flag, int x, int y, int width, int height, void* data, int buffer_width,
+                     int buffer_height, GDALDataType buffer_type, GSpacing pixel_space, GSpacing line_space,
+                     GDALRasterIOExtraArg* extra) override;
+};
+
+// Registers the driver (the caller has checked it is not registered yet).
+void register_ndvi_driver();
+
+}  // namespace tiledndvi::gdal_plugin

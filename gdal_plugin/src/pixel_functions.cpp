@@ -1,0 +1,265 @@
+#include "pixel_functions.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+
+#include "threads.h"
+#include "tiledndvi/kernels.h"
+#include "tiledndvi/numeric_rule.h"
+
+namespace tiledndvi::gdal_plugin {
+
+namespace {
+
+// What distinguishes the two functions, as data: source names, argument names,
+// and which source is the minuend.
+struct FunctionSpec {
+    const char* name;
+    const char* first_source;   // sources[0]
+    const char* second_source;  // sources[1]
+    const char* first_nodata_argument;
+    const char* second_nodata_argument;
+    bool first_is_minuend;  // normalized_difference: A - B; ndvi: NIR (second) - red (first)
+};
+
+constexpr FunctionSpec ndvi_spec{"ndvi", "red", "NIR", "red_nodata", "nir_nodata", false};
+constexpr FunctionSpec normalized_difference_spec{"normalized_difference", "A", "B", "a_nodata", "b_nodata", true};
+
+// Argument metadata GDAL reads at registration. GDAL 3.6 acts on the builtin
+// (the band's NoDataValue, passed as "NoData") and ignores the rest, which
+// documents the arguments a VRT may set.
+const char* const ndvi_metadata =
+    "<PixelFunctionArgumentsList>"
+    "<Argument type='builtin' value='NoData' optional='true' "
+    "description='Output NoData: the band&apos;s NoDataValue (NaN when absent)'/>"
+    "<Argument name='red_nodata' type='double' optional='true' "
+    "description='NoData value of the red source (the first), in its SourceTransferType'/>"
+    "<Argument name='nir_nodata' type='double' optional='true' "
+    "description='NoData value of the NIR source (the second), in its SourceTransferType'/>"
+    "</PixelFunctionArgumentsList>";
+
+const char* const normalized_difference_metadata =
+    "<PixelFunctionArgumentsList>"
+    "<Argument type='builtin' value='NoData' optional='true' "
+    "description='Output NoData: the band&apos;s NoDataValue (NaN when absent)'/>"
+    "<Argument name='a_nodata' type='double' optional='true' "
+    "description='NoData value of source A (the first), in its SourceTransferType'/>"
+    "<Argument name='b_nodata' type='double' optional='true' "
+    "description='NoData value of source B (the second), in its SourceTransferType'/>"
+    "</PixelFunctionArgumentsList>";
+
+struct Arguments {
+    BandNoData first_nodata;
+    BandNoData second_nodata;
+    double output_nodata = std::numeric_limits<double>::quiet_NaN();
+};
+
+bool parse_number(const char* text, double& value) {
+    if (text == nullptr) return false;
+    while (*text == ' ') ++text;
+    if (*text == '\0') return false;
+    char* end = nullptr;
+    value = CPLStrtod(text, &end);
+    while (end != nullptr && *end == ' ') ++end;
+    return end != nullptr && *end == '\0';
+}
+
+bool fetch_arguments(const FunctionSpec& spec, CSLConstList list, Arguments& arguments) {
+    for (CSLConstList item = list; item != nullptr && *item != nullptr; ++item) {
+        char* key = nullptr;
+        const char* value = CPLParseNameValue(*item, &key);
+        const std::string name = key != nullptr ? key : *item;
+        CPLFree(key);
+        BandNoData* target = nullptr;
+        if (EQUAL(name.c_str(), "NoData")) {
+            double number = 0;
+            if (!parse_number(value, number)) {
+                CPLError(CE_Failure, CPLE_AppDefined, "%s: the band's NoDataValue '%s' is not a number", spec.name,
+                         value != nullptr ? value : "");
+                return false;
+            }
+            arguments.output_nodata = number;
+            continue;
+        }
+        if (EQUAL(name.c_str(), spec.first_nodata_argument)) target = &arguments.first_nodata;
+        if (EQUAL(name.c_str(), spec.second_nodata_argument)) target = &arguments.second_nodata;
+        if (target == nullptr) {
+            CPLError(CE_Failure, CPLE_AppDefined,
+                     "%s: unknown pixel function argument '%s' (known: %s, %s; the output NoData is the band's "
+                     "NoDataValue)",
+                     spec.name, name.c_str(), spec.first_nodata_argument, spec.second_nodata_argument);
+            return false;
+        }
+        double number = 0;
+        if (!parse_number(value, number)) {
+            CPLError(CE_Failure, CPLE_AppDefined, "%s: argument %s must be a number, not '%s'", spec.name,
+                     name.c_str(), value != nullptr ? value : "");
+            return false;
+        }
+        target->has_value = true;
+        target->value = number;
+    }
+    return true;
+}
+
+// One call's buffers and rules, resolved once before the typed loop.
+struct Call {
+    const void* first = nullptr;  // sources[0], packed rows of `width`
+    const void* second = nullptr;
+    void* out = nullptr;
+    int width = 0;
+    int height = 0;
+    GDALDataType buffer_type = GDT_Unknown;
+    int pixel_space = 0;
+    int line_space = 0;
+    Arguments arguments;
+    bool first_is_minuend = false;
+};
+
+// Rows written straight into the caller's buffer when it is packed `Out`;
+// otherwise through a per-thread row of `Out` copied with GDALCopyWords
+// (other types, pixel spacing, misalignment). Float32 buffers stage as float so
+// every path rounds exactly like the CLI's Float32 output.
+template <typename In, typename Out>
+bool compute_rows(const Call& call, GDALDataType staging_type, bool direct) {
+    const std::size_t width = static_cast<std::size_t>(call.width);
+    const NoDataMatch<In> first_nodata = NoDataMatch<In>::from(call.arguments.first_nodata);
+    const NoDataMatch<In> second_nodata = NoDataMatch<In>::from(call.arguments.second_nodata);
+    const Out out_nodata = static_cast<Out>(call.arguments.output_nodata);
+    const In* first = static_cast<const In*>(call.first);
+    const In* second = static_cast<const In*>(call.second);
+    const long long pixels = static_cast<long long>(call.width) * call.height;
+    const bool parallel = pixels >= parallel_threshold_pixels && call.height > 1;
+    const int threads = parallel ? plugin_thread_count() : 1;
+    std::atomic<bool> failed{false};
+
+    // `if`: small buffers never start a parallel region, so they neither pay
+    // for one nor leave OpenMP workers spinning after it.
+#pragma omp parallel num_threads(threads) if (parallel && threads > 1)
+    {
+        std::vector<Out> staging;
+        try {
+            if (!direct) staging.resize(width);
+        } catch (const std::bad_alloc&) {
+            failed = true;
+        }
+#pragma omp for schedule(static)
+        for (int y = 0; y < call.height; ++y) {
+            if (failed) continue;
+            const In* first_row = first + static_cast<std::size_t>(y) * width;
+            const In* second_row = second + static_cast<std::size_t>(y) * width;
+            unsigned char* out_row = static_cast<unsigned char*>(call.out) + static_cast<std::ptrdiff_t>(y) * call.line_space;
+            Out* row = direct ? reinterpret_cast<Out*>(out_row) : staging.data();
+            if (call.first_is_minuend)
+                normalized_difference_kernel<In, Out>(first_row, second_row, width, first_nodata, second_nodata,
+                                                      out_nodata, row);
+            else
+                normalized_difference_kernel<In, Out>(second_row, first_row, width, second_nodata, first_nodata,
+                                                      out_nodata, row);
+            if (!direct)
+                GDALCopyWords(row, staging_type, static_cast<int>(sizeof(Out)), out_row, call.buffer_type,
+                              call.pixel_space, call.width);
+        }
+    }
+    if (failed) {
+        CPLError(CE_Failure, CPLE_OutOfMemory, "out of memory for a row of %d pixels", call.width);
+        return false;
+    }
+    return true;
+}
+
+template <typename In>
+bool compute_typed(const Call& call) {
+    auto packed = [&](std::size_t size) {
+        return static_cast<std::size_t>(call.pixel_space) == size && call.line_space % static_cast<int>(size) == 0 &&
+               reinterpret_cast<std::uintptr_t>(call.out) % size == 0;
+    };
+    if (call.buffer_type == GDT_Float32)
+        return compute_rows<In, float>(call, GDT_Float32, packed(sizeof(float)));
+    // Float64 buffers get the double result itself; other types the double
+    // result converted once by GDALCopyWords (rounded, clamped, NaN -> 0).
+    return compute_rows<In, double>(call, GDT_Float64, call.buffer_type == GDT_Float64 && packed(sizeof(double)));
+}
+
+bool dispatch(const Call& call, GDALDataType source_type) {
+    switch (source_type) {
+        case GDT_Byte: return compute_typed<std::uint8_t>(call);
+        case GDT_UInt16: return compute_typed<std::uint16_t>(call);
+        case GDT_Int16: return compute_typed<std::int16_t>(call);
+        case GDT_UInt32: return compute_typed<std::uint32_t>(call);
+        case GDT_Int32: return compute_typed<std::int32_t>(call);
+        case GDT_Float32: return compute_typed<float>(call);
+        case GDT_Float64: return compute_typed<double>(call);
+        default: return false;  // rejected before
+    }
+}
+
+CPLErr run(const FunctionSpec& spec, void** sources, int source_count, void* out, int width, int height,
+           GDALDataType source_type, GDALDataType buffer_type, int pixel_space, int line_space,
+           CSLConstList argument_list) {
+    if (source_count != 2) {
+        CPLError(CE_Failure, CPLE_AppDefined,
+                 "%s: needs exactly 2 sources (%s, then %s), but the VRT band has %d", spec.name, spec.first_source,
+                 spec.second_source, source_count);
+        return CE_Failure;
+    }
+    if (!is_supported_input_type(source_type)) {
+        CPLError(CE_Failure, CPLE_AppDefined,
+                 "%s: sources of type %s are not supported; set <SourceTransferType> to the sources' type (Byte, "
+                 "UInt16, Int16, UInt32, Int32, Float32 or Float64)",
+                 spec.name, GDALGetDataTypeName(source_type));
+        return CE_Failure;
+    }
+    if (buffer_type == GDT_Unknown || GDALGetDataTypeSizeBytes(buffer_type) <= 0) {
+        CPLError(CE_Failure, CPLE_AppDefined, "%s: cannot write pixels of type %s", spec.name,
+                 GDALGetDataTypeName(buffer_type));
+        return CE_Failure;
+    }
+    Call call;
+    if (!fetch_arguments(spec, argument_list, call.arguments)) return CE_Failure;
+    if (width <= 0 || height <= 0) return CE_None;
+    call.first = sources[0];
+    call.second = sources[1];
+    call.out = out;
+    call.width = width;
+    call.height = height;
+    call.buffer_type = buffer_type;
+    call.pixel_space = pixel_space;
+    call.line_space = line_space;
+    call.first_is_minuend = spec.first_is_minuend;
+    return dispatch(call, source_type) ? CE_None : CE_Failure;
+}
+
+}  // namespace
+
+CPLErr ndvi_pixel_function(void** sources, int source_count, void* out, int width, int height,
+                           GDALDataType source_type, GDALDataType buffer_type, int pixel_space, int line_space,
+                           CSLConstList arguments) {
+    return run(ndvi_spec, sources, source_count, out, width, height, source_type, buffer_type, pixel_space,
+               line_space, arguments);
+}
+
+CPLErr normalized_difference_pixel_function(void** sources, int source_count, void* out, int width, int height,
+                                            GDALDataType source_type, GDALDataType buffer_type, int pixel_space,
+                                            int line_space, CSLConstList arguments) {
+    return run(normalized_difference_spec, sources, source_count, out, width, height, source_type, buffer_type,
+               pixel_space, line_space, arguments);
+}
+
+void register_pixel_functions() {
+    GDALAddDerivedBandPixelFuncWithArgs(ndvi_spec.name, ndvi_pixel_function, ndvi_metadata);
+    GDALAddDerivedBandPixelFuncWithArgs(normalized_difference_spec.name, normalized_difference_pixel_function,
+                                        normalized_difference_metadata);
+}
+
+}  // namespace tiledndvi::gdal_plugin

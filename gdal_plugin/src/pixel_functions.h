@@ -1,0 +1,35 @@
+// VRT pixel functions `ndvi` (sources: red, then NIR) and `normalized_difference`
+// (sources: A, then B; (A - B) / (A + B)), computed by the core's kernels under
+// the project's numeric rule.
+//
+// Arguments (VRT <PixelFunctionArguments .../>):
+//   ndvi:                  red_nodata, nir_nodata  (optional numbers)
+//   normalized_difference: a_nodata, b_nodata      (optional numbers)
+// GDAL never passes a source's NoData to a pixel function, so each source's
+// NoData value is an argument, compared in the type the sources are handed
+// over as (SourceTransferType: set it to the sources' own type). The output
+// NoData is the VRT band's <NoDataValue>, which GDAL passes as the builtin
+// `NoData` argument (NaN when absent).
+#pragma once
+
+#include <gdal.h>
+
+namespace tiledndvi::gdal_plugin {
+
+// Buffers of at least this many pixels are computed on several OpenMP threads;
+// smaller ones (gdalinfo -stats reads 128x128 blocks) on the calling thread only,
+// where a parallel region would cost more than the arithmetic it spreads.
+constexpr long long parallel_threshold_pixels = 256 * 1024;
+
+CPLErr ndvi_pixel_function(void** sources, int source_count, void* out, int width, int height,
+                           GDALDataType source_type, GDALDataType buffer_type, int pixel_space, int line_space,
+                           CSLConstList arguments);
+
+CPLErr normalized_difference_pixel_function(void** sources, int source_count, void* out, int width, int height,
+                                            GDALDataType source_type, GDALDataType buffer_type, int pixel_space,
+                                            int line_space, CSLConstList arguments);
+
+// Registers both functions with GDALAddDerivedBandPixelFuncWithArgs.
+void register_pixel_functions();
+
+}  // namespace tiledndvi::gdal_plugin
