@@ -30,7 +30,7 @@ Run 'tiledndvi COMMAND --help' for the options of a command.
 // when writing a large raster, which costs more than the work itself. The
 // engine streams, so a small cache is enough; GDAL_CACHEMAX still wins.
 void cap_gdal_cache() {
-    if (CPLGetConfigOption("GDAL_CACHEMAX", nullptr) == nullptr) GDALSetCacheMax64(std::int64_t(64) << 20);
+    if (CPLGetConfigOption("GDAL_CACHEMAX", nullptr) == nullptr) GDALSetCacheMax64(std::int64_t(32) << 20);
 }
 
 }  // namespace

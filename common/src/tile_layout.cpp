@@ -45,8 +45,14 @@ TileGrid plan_tiles(const TileLayout& layout, const Grid& grid, std::size_t byte
 
 std::vector<Tile> split_into_windows(const Tile& tile, const Grid& grid, std::size_t bytes_per_pixel,
                                      std::size_t window_bytes) {
-    if (static_cast<std::size_t>(tile.pixel_count()) * bytes_per_pixel <= window_bytes) return {tile};
-    const auto [width, height] = window_size(tile.width, tile.height, grid, bytes_per_pixel, window_bytes);
+    // Rows per window as if the window spanned the whole raster: tiles of one
+    // tile row are then worked on in step (the engine goes top to bottom),
+    // and the strips they share stay few in GDAL's block cache.
+    const auto [full_width, rows] = window_size(grid.width, tile.height, grid, bytes_per_pixel, window_bytes);
+    (void)full_width;
+    auto [width, height] = window_size(tile.width, tile.height, grid, bytes_per_pixel, window_bytes);
+    if (width == tile.width) height = std::min(height, rows);
+    if (width == tile.width && height == tile.height) return {tile};
     const TileGrid inside = TileGrid::by_size(tile.width, tile.height, width, height);
     std::vector<Tile> windows;
     windows.reserve(static_cast<std::size_t>(inside.tile_count()));

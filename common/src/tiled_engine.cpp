@@ -39,12 +39,12 @@ private:
 // One thread's view of the two input bands: its own dataset handles.
 class ReaderPool::Reader {
 public:
-    explicit Reader(const BandPair& pair) : pair_(pair) {
+    Reader(const BandPair& pair, bool direct_io) : pair_(pair) {
         // Uncompressed GeoTIFFs are then read straight into our buffers instead
         // of through GDAL's block cache (one copy less, no fresh cache pages);
-        // other formats ignore it. Read at open time, so set around the opens
-        // only: the calling thread belongs to the application.
-        ScopedThreadConfig direct_io("GTIFF_DIRECT_IO", "YES");
+        // other formats ignore it. GDAL reads it at open time, so it is set
+        // around the opens only: the calling thread belongs to the application.
+        ScopedThreadConfig direct("GTIFF_DIRECT_IO", direct_io ? "YES" : "NO");
         a_dataset_ = open_raster(pair.a.path);
         if (!pair.same_file()) b_dataset_ = open_raster(pair.b.path);
         const char* interleave = a_dataset_->GetMetadataItem("INTERLEAVE", "IMAGE_STRUCTURE");
@@ -100,7 +100,7 @@ private:
     bool interleaved_ = false;
 };
 
-ReaderPool::ReaderPool(const BandPair& pair) : pair_(pair) {}
+ReaderPool::ReaderPool(const BandPair& pair, bool direct_io) : pair_(pair), direct_io_(direct_io) {}
 ReaderPool::~ReaderPool() = default;
 
 void ReaderPool::reserve(int thread_slots) {
@@ -111,7 +111,7 @@ ReaderPool::Reader& ReaderPool::reader(int thread_slot) {
     // Slots are sized before the parallel region (see compute_windows), so
     // threads only ever touch their own element here.
     auto& slot = readers_.at(static_cast<std::size_t>(thread_slot));
-    if (!slot) slot = std::make_unique<Reader>(pair_);
+    if (!slot) slot = std::make_unique<Reader>(pair_, direct_io_);
     return *slot;
 }
 
@@ -158,7 +158,10 @@ void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDA
     const int threads = static_cast<int>(std::min<std::size_t>(resolve_thread_count(num_threads), windows.size()));
     const std::size_t input_size = GDALGetDataTypeSizeBytes(pair.working_type);
     const std::size_t output_size = GDALGetDataTypeSizeBytes(output_type);
-    ReaderPool local_pool(pair);
+    const bool full_width = std::all_of(windows.begin(), windows.end(), [&](const Tile& window) {
+        return window.x == 0 && window.width == pair.grid.width;
+    });
+    ReaderPool local_pool(pair, full_width);
     ReaderPool& readers = pool != nullptr ? *pool : local_pool;
     readers.reserve(threads);
     SharedState shared;
@@ -253,6 +256,12 @@ void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_n
         const std::vector<Tile> parts = split_into_windows(tile, pair.grid, bytes_per_pixel, options.window_bytes);
         windows.insert(windows.end(), parts.begin(), parts.end());
     }
+    // Top to bottom across the tiles of a tile row: windows that share output
+    // blocks (tiles narrower than a strip) are written one after the other, so
+    // each block is completed in GDAL's cache and flushed once, not evicted
+    // half-written and read back.
+    std::stable_sort(windows.begin(), windows.end(),
+                     [](const Tile& p, const Tile& q) { return p.y != q.y ? p.y < q.y : p.x < q.x; });
     std::mutex output_mutex;  // GDAL datasets are not thread-safe: one writer at a time
     std::vector<unsigned char> block_buffer;
     const WindowSink write = [&](const Tile& window, const void* pixels) {

@@ -37,7 +37,10 @@ using WindowSink = std::function<void(const Tile& window, const void* pixels)>;
 // small requests (the GDAL driver). Thread slot i is used by OpenMP thread i.
 class ReaderPool {
 public:
-    explicit ReaderPool(const BandPair& pair);
+    // `direct_io`: read uncompressed GeoTIFFs straight into the buffers,
+    // bypassing GDAL's block cache. Much faster for windows as wide as the
+    // raster; much slower for narrow windows, which re-read the same strips.
+    ReaderPool(const BandPair& pair, bool direct_io);
     ~ReaderPool();
     ReaderPool(const ReaderPool&) = delete;
     ReaderPool& operator=(const ReaderPool&) = delete;
@@ -48,6 +51,7 @@ public:
 
 private:
     const BandPair& pair_;
+    bool direct_io_;
     std::vector<std::unique_ptr<Reader>> readers_;
 };
 
