@@ -7,6 +7,7 @@
 
 #include "test_support.h"
 #include "tiledndvi/error.h"
+#include "tiledndvi/staged_files.h"
 #include "tiledndvi/staged_output.h"
 
 namespace {
@@ -128,6 +129,29 @@ TEST(StagedOutput, OverwriteRemovesStaleSidecars) {
         output.commit();
     }
     EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.tif"});
+}
+
+TEST(StagedOutput, TargetAppearingDuringTheRunIsNotClobbered) {
+    ScratchDir dir;
+    OutputSpec spec;
+    spec.path = dir.file("out.tif");
+    StagedOutput output(spec, small_grid(), "NDVI");
+    FILE* f = std::fopen(spec.path.c_str(), "w");  // another program got there first
+    std::fputs("theirs", f);
+    std::fclose(f);
+    EXPECT_THROW(output.commit(), Error);
+    EXPECT_EQ(file_bytes(spec.path), std::vector<unsigned char>({'t', 'h', 'e', 'i', 'r', 's'}));
+}
+
+TEST(StagedFiles, DiscardRemovesEveryStagedFile) {
+    ScratchDir dir;
+    {
+        StagedFiles files(dir.file("x.tif"), false);
+        for (const char* suffix : {".tif", ".tif.aux.xml", ".staging.tif"})
+            std::fclose(std::fopen(files.staged_path(suffix).c_str(), "w"));
+        EXPECT_EQ(dir.entries().size(), 3u);
+    }
+    EXPECT_TRUE(dir.entries().empty());
 }
 
 TEST(StagedOutput, MultiFileFormatsMoveAllTheirFiles) {

@@ -24,8 +24,7 @@ JobReport run_job(const NormalizedDifferenceJob& job, const ProgressCallback& pr
     StagedOutput output(job.output, pair.grid, job.band_description);
     // Computing is most of the work; a CreateCopy-only format adds a conversion.
     const double compute_share = 0.9;
-    const bool converts = output.dataset().GetDriver() != nullptr &&
-                          job.output.format != output.dataset().GetDriver()->GetDescription();
+    const bool converts = output.converts();
     const double scale = converts ? compute_share : 1.0;
     ProgressCallback compute_progress;
     if (progress) compute_progress = [&](double fraction) { return progress(fraction * scale); };

@@ -11,6 +11,7 @@
 #include <gdal_priv.h>
 
 #include "tiledndvi/band_pair.h"
+#include "tiledndvi/staged_files.h"
 
 namespace tiledndvi {
 
@@ -31,6 +32,17 @@ double output_nodata(const OutputSpec& spec);
 // value representable in the output type. Throws Error naming the problem.
 void check_output(const OutputSpec& spec);
 
+// The format part of check_output(), for commands writing other rasters.
+void check_output_format(const std::string& format, GDALDataType type,
+                         const std::vector<std::string>& creation_options);
+
+// The driver called `format`, or nullptr.
+GDALDriver* find_driver(const std::string& format);
+
+// Closes `dataset` and throws Error if GDAL reported a failure while flushing
+// it (GDAL 3.6 reports some write errors, a full disk among them, only then).
+void close_checked(GDALDatasetUniquePtr& dataset, const std::string& what);
+
 // Progress in [0, 1]; returning false asks the work to stop.
 using ProgressCallback = std::function<bool(double fraction)>;
 
@@ -47,6 +59,7 @@ public:
     GDALDataset& dataset() { return *dataset_; }
     GDALRasterBand& band() { return *dataset_->GetRasterBand(1); }
     const std::string& target_path() const { return spec_.path; }
+    bool converts() const { return !driver_can_create_; }
 
     // Closes the raster (reporting errors GDAL only raises at close time),
     // converts it for drivers that only support CreateCopy (COG, PNG...), and
@@ -54,17 +67,12 @@ public:
     void commit(const ProgressCallback& progress = {});
 
 private:
-    void close_checked(GDALDatasetUniquePtr& dataset, const std::string& what);
-    void discard();
-    void remove_staging_files();
-
     OutputSpec spec_;
+    StagedFiles files_;
     bool driver_can_create_ = true;  // false: stage as GTiff, CreateCopy at commit
-    std::string staging_base_;       // hidden unique name beside the target, no extension
     std::string staging_path_;       // what the engine writes
     std::string converted_path_;     // CreateCopy result (only when !driver_can_create_)
     GDALDatasetUniquePtr dataset_;
-    bool committed_ = false;
 };
 
 }  // namespace tiledndvi

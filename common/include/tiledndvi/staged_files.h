@@ -1,0 +1,48 @@
+// Files written under a hidden temporary name beside their target and moved into
+// place only when complete: a failure, a cancel or a kill never leaves a partial
+// target, and an existing target is replaced (when allowed) in one rename.
+#pragma once
+
+#include <string>
+
+namespace tiledndvi {
+
+// Checks a target path before any work: an existing, writable directory; no
+// existing file there unless `overwrite`; not a directory itself. Throws Error.
+void check_target_path(const std::string& path, bool overwrite);
+
+class StagedFiles {
+public:
+    // Picks the staging name for `target` (hidden, with the process id and a
+    // counter: no result ever has such a name). Calls check_target_path().
+    StagedFiles(std::string target, bool overwrite);
+    // Removes every staged file unless commit() succeeded.
+    ~StagedFiles();
+    StagedFiles(const StagedFiles&) = delete;
+    StagedFiles& operator=(const StagedFiles&) = delete;
+
+    const std::string& target() const { return target_; }
+    // A path to write to: the staging name plus `suffix` (".tif"; "" gives
+    // the target's own extension).
+    std::string staged_path(const std::string& suffix = "") const;
+
+    // Moves the dataset at `produced` (a staged path: its main file and its
+    // side-cars) onto the target, the main file last; removes side-cars of a
+    // replaced target that the new one does not have (stale overviews,
+    // .aux.xml). Then removes any other staged file. Throws Error.
+    void commit(const std::string& produced);
+    // Removes every file carrying the staging name.
+    void discard();
+
+private:
+    std::string target_;
+    bool overwrite_;
+    std::string base_;  // directory + hidden staging stem
+    bool committed_ = false;
+};
+
+// Helpers shared with the output code.
+std::string directory_of(const std::string& path);
+std::string extension_of(const std::string& path);  // ".tif", or ""
+
+}  // namespace tiledndvi

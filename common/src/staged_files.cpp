@@ -1,0 +1,148 @@
+#include "tiledndvi/staged_files.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cerrno>
+#include <set>
+#include <vector>
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <gdal_priv.h>
+
+#include "tiledndvi/error.h"
+#include "tiledndvi/gdal_errors.h"
+
+namespace tiledndvi {
+
+namespace {
+
+bool is_real_file_path(const std::string& path) { return path.rfind("/vsi", 0) != 0; }
+
+std::string base_of(const std::string& path) { return path.substr(0, path.size() - extension_of(path).size()); }
+
+bool exists(const std::string& path) {
+    VSIStatBufL stat;
+    return VSIStatExL(path.c_str(), &stat, VSI_STAT_EXISTS_FLAG) == 0;
+}
+
+// Files making up a dataset (main file first), or just `path` when GDAL cannot
+// open it (an existing target may be anything).
+std::vector<std::string> dataset_files(const std::string& path) {
+    std::vector<std::string> files;
+    {
+        QuietGdalErrors quiet;
+        if (GDALGetDriverCount() == 0) GDALAllRegister();
+        GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+        if (dataset) {
+            char** list = dataset->GetFileList();
+            for (char** item = list; item != nullptr && *item != nullptr; ++item) files.emplace_back(*item);
+            CSLDestroy(list);
+        }
+    }
+    if (files.empty()) files.push_back(path);
+    return files;
+}
+
+// rename(2), refusing to replace an existing `to` unless `replace` (a file that
+// appeared while we worked is not clobbered either).
+bool move_file(const std::string& from, const std::string& to, bool replace) {
+    if (!is_real_file_path(to)) return VSIRename(from.c_str(), to.c_str()) == 0;
+    if (!replace) {
+        if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return true;
+        if (errno != EINVAL && errno != ENOSYS) return false;  // EINVAL: the file system cannot; check, then rename
+        if (exists(to)) {
+            errno = EEXIST;
+            return false;
+        }
+    }
+    return std::rename(from.c_str(), to.c_str()) == 0;
+}
+
+}  // namespace
+
+std::string directory_of(const std::string& path) {
+    std::string dir = CPLGetPath(path.c_str());
+    return dir.empty() ? "." : dir;
+}
+
+std::string extension_of(const std::string& path) {
+    const std::string ext = CPLGetExtension(path.c_str());
+    return ext.empty() ? "" : "." + ext;
+}
+
+void check_target_path(const std::string& path, bool overwrite) {
+    if (path.empty()) throw Error("no output file given");
+    if (!is_real_file_path(path)) return;
+    const std::string dir = directory_of(path);
+    VSIStatBufL stat;
+    if (VSIStatL(dir.c_str(), &stat) != 0 || !VSI_ISDIR(stat.st_mode))
+        throw Error("output directory does not exist: " + dir);
+    if (access(dir.c_str(), W_OK | X_OK) != 0) throw Error("output directory is not writable: " + dir);
+    if (VSIStatL(path.c_str(), &stat) == 0) {
+        if (VSI_ISDIR(stat.st_mode)) throw Error("output is a directory: " + path);
+        if (!overwrite) throw Error("output already exists: " + path + " (not overwritten)");
+    }
+}
+
+StagedFiles::StagedFiles(std::string target, bool overwrite) : target_(std::move(target)), overwrite_(overwrite) {
+    check_target_path(target_, overwrite_);
+    static std::atomic<unsigned> counter{0};
+    const std::string dir = CPLGetPath(target_.c_str());
+    const std::string stem = CPLGetBasename(target_.c_str());
+    const std::string name =
+        "." + stem + ".tiledndvi-tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+    base_ = dir.empty() ? name : std::string(CPLFormFilename(dir.c_str(), name.c_str(), nullptr));
+}
+
+StagedFiles::~StagedFiles() {
+    if (!committed_) discard();
+}
+
+std::string StagedFiles::staged_path(const std::string& suffix) const {
+    return base_ + (suffix.empty() ? extension_of(target_) : suffix);
+}
+
+void StagedFiles::commit(const std::string& produced) {
+    const std::vector<std::string> old_files =
+        is_real_file_path(target_) && exists(target_) ? dataset_files(target_) : std::vector<std::string>{};
+    const std::string from_base = base_of(produced);
+    const std::string to_base = base_of(target_);
+    const std::vector<std::string> files = dataset_files(produced);
+    std::set<std::string> moved_to;
+    for (auto it = files.rbegin(); it != files.rend(); ++it) {
+        const std::string& from = *it;
+        const std::string to = from == produced                ? target_
+                               : from.rfind(from_base, 0) == 0 ? to_base + from.substr(from_base.size())
+                                                               : std::string();
+        if (to.empty()) continue;
+        if (!move_file(from, to, /*replace=*/overwrite_ || to != target_)) {
+            if (errno == EEXIST) throw Error("output already exists: " + target_ + " (not overwritten)");
+            throw Error("cannot move the finished output to " + to + ": " + VSIStrerror(errno));
+        }
+        moved_to.insert(to);
+    }
+    for (const std::string& old : old_files)
+        if (moved_to.count(old) == 0) VSIUnlink(old.c_str());
+    committed_ = true;
+    discard();  // whatever else was staged (a GeoTIFF a conversion started from)
+}
+
+void StagedFiles::discard() {
+    const std::string dir = directory_of(base_);
+    const std::string stem = CPLGetFilename(base_.c_str());
+    char** entries = VSIReadDir(dir.c_str());
+    for (char** entry = entries; entry != nullptr && *entry != nullptr; ++entry) {
+        const std::string name = *entry;
+        if (name == stem || name.rfind(stem + ".", 0) == 0)
+            VSIUnlink(CPLFormFilename(dir.c_str(), name.c_str(), nullptr));
+    }
+    CSLDestroy(entries);
+}
+
+}  // namespace tiledndvi
