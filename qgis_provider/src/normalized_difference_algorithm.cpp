@@ -254,6 +254,28 @@ NormalizedDifferenceJob NormalizedDifferenceAlgorithm::job_from_inputs(const QVa
                                              .arg(band.parameter, parameters.value(band.parameter).toString()));
         return number;
     };
+    if (!separate && (!is_given(parameters, f.input_band.parameter) || !is_given(parameters, f.other_band.parameter))) {
+        // Say why the defaults do not fit rather than "band 4 does not exist".
+        int bands = 0;
+        try {
+            bands = raster_band_count(input_name);
+        } catch (const Error& error) {
+            throw exception_from(error);
+        }
+        const bool missing = (!is_given(parameters, f.input_band.parameter) && f.input_band.default_band > bands) ||
+                             (!is_given(parameters, f.other_band.parameter) && f.other_band.default_band > bands);
+        if (missing)
+            throw QgsProcessingException(
+                QObject::tr("%1 has %2 %3; the default bands (%4 %5, %6 %7) do not fit: set %8 and %9, or %10")
+                    .arg(QString::fromStdString(input_name))
+                    .arg(bands)
+                    .arg(bands == 1 ? QObject::tr("band") : QObject::tr("bands"))
+                    .arg(QString::fromStdString(f.input_band.role))
+                    .arg(f.input_band.default_band)
+                    .arg(QString::fromStdString(f.other_band.role))
+                    .arg(f.other_band.default_band)
+                    .arg(f.input_band.parameter, f.other_band.parameter, f.second_input_parameter));
+    }
     const BandSpec input_band{input_name, band_number(f.input_band), f.input_band.role};
     const BandSpec other_band{other_name, band_number(f.other_band), f.other_band.role};
 
