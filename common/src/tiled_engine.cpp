@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -123,13 +124,22 @@ struct SharedState {
     std::atomic<std::int64_t> pixels_done{0};
     std::atomic<bool> stop{false};
     bool cancelled = false;  // written by the calling thread only
-    std::mutex mutex;        // guards first_error
+    std::mutex mutex;        // guards first_error, windows_finished
+    std::condition_variable window_finished;
+    std::size_t windows_finished = 0;  // done, failed or skipped
     std::string first_error;
 
     void fail(const std::string& message) {
         std::lock_guard<std::mutex> lock(mutex);
         if (first_error.empty()) first_error = message;
         stop = true;
+        window_finished.notify_all();
+    }
+
+    void finish_window() {
+        std::lock_guard<std::mutex> lock(mutex);
+        ++windows_finished;
+        window_finished.notify_all();
     }
 };
 
@@ -177,16 +187,32 @@ void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDA
             std::vector<unsigned char> inputs(2 * largest * input_size);
             std::vector<unsigned char> result(largest * output_size);
 
+            const auto report = [&] {
+                if (progress && !progress(static_cast<double>(shared.pixels_done) / total_pixels)) {
+                    shared.cancelled = true;
+                    shared.stop = true;
+                }
+            };
             for (std::size_t i = shared.next_window++; i < windows.size() && !shared.stop; i = shared.next_window++) {
                 const Tile& window = windows[i];
                 const std::size_t count = static_cast<std::size_t>(window.pixel_count());
                 const KernelInputs kernel_inputs = reader.read(window, inputs.data());
                 normalized_difference(kernel_inputs, count, output_type, result.data(), output_nodata);
                 sink(window, result.data());
-                const std::int64_t done = shared.pixels_done += window.pixel_count();
-                if (reports_progress && progress && !progress(static_cast<double>(done) / total_pixels)) {
-                    shared.cancelled = true;
-                    shared.stop = true;
+                shared.pixels_done += window.pixel_count();
+                shared.finish_window();
+                if (reports_progress) report();
+            }
+            // Out of windows: the caller's thread keeps reporting (and can still
+            // cancel) while the other threads finish theirs. It sleeps, not spins.
+            if (reports_progress) {
+                std::unique_lock<std::mutex> lock(shared.mutex);
+                const std::size_t started = std::min(shared.next_window.load(), windows.size());
+                while (!shared.stop && shared.windows_finished < started) {
+                    shared.window_finished.wait(lock);
+                    lock.unlock();
+                    report();
+                    lock.lock();
                 }
             }
         } catch (const std::exception& error) {
