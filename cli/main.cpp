@@ -20,7 +20,12 @@ namespace {
 const char* const usage = R"(Usage: tiledndvi COMMAND [options]
 
 Commands:
-  ndvi INPUT OUTPUT    NDVI of a multi-band raster (or --nir-input), tiled and parallel
+  ndvi INPUT OUTPUT        NDVI of a multi-band raster (or --nir-input), tiled and parallel;
+                           INPUT a folder of tiles and OUTPUT a folder: one NDVI file per tile
+  tile INPUT OUTDIR        cut a raster into georeferenced tile files (tile_<row>_<col>.tif)
+  merge OUTPUT TILE...     mosaic tiles back into one raster (or a VRT)
+  bench INPUT              time the same NDVI run serially and in parallel, check they agree
+  quicklook NDVI OUT.png   a picture of an NDVI raster (yellow-to-green, with a colour bar)
 
 Run 'tiledndvi COMMAND --help' for the options of a command.
   --version            print the version
@@ -54,6 +59,10 @@ int main(int argc, char** argv) {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     try {
         if (command == "ndvi") return cli::ndvi_command(rest);
+        if (command == "tile") return cli::tile_command(rest);
+        if (command == "merge") return cli::merge_command(rest);
+        if (command == "bench") return cli::bench_command(rest);
+        if (command == "quicklook") return cli::quicklook_command(rest);
         throw cli::UsageError("unknown command '" + command + "'");
     } catch (const cli::UsageError& error) {
         std::cerr << "tiledndvi: error: " << error.what() << "\n"

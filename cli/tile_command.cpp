@@ -1,0 +1,9 @@
+// Placeholder until the tiles workflow lands (issue 3).
+#include "commands.h"
+#include "tiledndvi/error.h"
+
+namespace tiledndvi::cli {
+
+int tile_command(const std::vector<std::string>&) { throw Error("tile is not implemented yet"); }
+
+}  // namespace tiledndvi::cli

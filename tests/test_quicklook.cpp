@@ -1,0 +1,1 @@
+// Filled in with quicklook (issue 3).

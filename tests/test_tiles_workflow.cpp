@@ -1,0 +1,1 @@
+// Filled in with the tiles workflow (issue 3).
