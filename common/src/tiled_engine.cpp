@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -116,40 +115,6 @@ ReaderPool::Reader& ReaderPool::reader(int thread_slot) {
     return *slot;
 }
 
-namespace {
-
-// What the threads share: the next window to take, the first error, the stop flag.
-struct SharedState {
-    std::atomic<std::size_t> next_window{0};
-    std::atomic<std::int64_t> pixels_done{0};
-    std::atomic<bool> stop{false};
-    bool cancelled = false;  // written by the calling thread only
-    std::mutex mutex;        // guards first_error, windows_finished
-    std::condition_variable window_finished;
-    std::size_t windows_finished = 0;  // done, failed or skipped
-    std::string first_error;
-
-    void fail(const std::string& message) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (first_error.empty()) first_error = message;
-        stop = true;
-        window_finished.notify_all();
-    }
-
-    void finish_window() {
-        std::lock_guard<std::mutex> lock(mutex);
-        ++windows_finished;
-        window_finished.notify_all();
-    }
-};
-
-}  // namespace
-
-int resolve_thread_count(int requested) {
-    if (requested < 0) throw Error("thread count must be 0 (all cores) or more, not " + std::to_string(requested));
-    return requested == 0 ? std::max(1, omp_get_num_procs()) : requested;
-}
-
 std::size_t engine_bytes_per_pixel(const BandPair& pair, GDALDataType output_type) {
     return 2 * static_cast<std::size_t>(GDALGetDataTypeSizeBytes(pair.working_type)) +
            static_cast<std::size_t>(GDALGetDataTypeSizeBytes(output_type));
@@ -160,12 +125,8 @@ void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDA
                      const ProgressCallback& progress, ReaderPool* pool) {
     if (windows.empty()) return;
     std::size_t largest = 0;
-    std::int64_t total_pixels = 0;
-    for (const Tile& window : windows) {
-        largest = std::max(largest, static_cast<std::size_t>(window.pixel_count()));
-        total_pixels += window.pixel_count();
-    }
-    const int threads = static_cast<int>(std::min<std::size_t>(resolve_thread_count(num_threads), windows.size()));
+    for (const Tile& window : windows) largest = std::max(largest, static_cast<std::size_t>(window.pixel_count()));
+    const int threads = parallel_thread_count(windows.size(), num_threads);
     const std::size_t input_size = GDALGetDataTypeSizeBytes(pair.working_type);
     const std::size_t output_size = GDALGetDataTypeSizeBytes(output_type);
     const bool full_width = std::all_of(windows.begin(), windows.end(), [&](const Tile& window) {
@@ -174,54 +135,28 @@ void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDA
     ReaderPool local_pool(pair, full_width);
     ReaderPool& readers = pool != nullptr ? *pool : local_pool;
     readers.reserve(threads);
-    SharedState shared;
+    // Per thread, allocated on its first window and reused for the others.
+    struct Buffers {
+        std::vector<unsigned char> inputs;
+        std::vector<unsigned char> result;
+    };
+    std::vector<Buffers> buffers(threads);
 
-#pragma omp parallel num_threads(threads)
-    {
-        QuietGdalErrors quiet;
-        const int thread = omp_get_thread_num();
-        const bool reports_progress = thread == 0;  // the caller's thread
-        try {
-            ReaderPool::Reader& reader = readers.reader(thread);
-            // Allocated once per call, reused for every window of this thread.
-            std::vector<unsigned char> inputs(2 * largest * input_size);
-            std::vector<unsigned char> result(largest * output_size);
-
-            const auto report = [&] {
-                if (progress && !progress(static_cast<double>(shared.pixels_done) / total_pixels)) {
-                    shared.cancelled = true;
-                    shared.stop = true;
-                }
-            };
-            for (std::size_t i = shared.next_window++; i < windows.size() && !shared.stop; i = shared.next_window++) {
-                const Tile& window = windows[i];
-                const std::size_t count = static_cast<std::size_t>(window.pixel_count());
-                const KernelInputs kernel_inputs = reader.read(window, inputs.data());
-                normalized_difference(kernel_inputs, count, output_type, result.data(), output_nodata);
-                sink(window, result.data());
-                shared.pixels_done += window.pixel_count();
-                shared.finish_window();
-                if (reports_progress) report();
+    run_in_parallel(
+        windows.size(), threads,
+        [&](std::size_t item, int thread) {
+            const Tile& window = windows[item];
+            Buffers& mine = buffers[thread];
+            if (mine.inputs.empty()) {
+                mine.inputs.resize(2 * largest * input_size);
+                mine.result.resize(largest * output_size);
             }
-            // Out of windows: the caller's thread keeps reporting (and can still
-            // cancel) while the other threads finish theirs. It sleeps, not spins.
-            if (reports_progress) {
-                std::unique_lock<std::mutex> lock(shared.mutex);
-                const std::size_t started = std::min(shared.next_window.load(), windows.size());
-                while (!shared.stop && shared.windows_finished < started) {
-                    shared.window_finished.wait(lock);
-                    lock.unlock();
-                    report();
-                    lock.lock();
-                }
-            }
-        } catch (const std::exception& error) {
-            shared.fail(error.what());
-        }
-    }
-
-    if (shared.cancelled) throw Cancelled();
-    if (!shared.first_error.empty()) throw Error(shared.first_error);
+            const std::size_t count = static_cast<std::size_t>(window.pixel_count());
+            const KernelInputs inputs = readers.reader(thread).read(window, mine.inputs.data());
+            normalized_difference(inputs, count, output_type, mine.result.data(), output_nodata);
+            sink(window, mine.result.data());
+        },
+        progress, [&](std::size_t item) { return static_cast<double>(windows[item].pixel_count()); });
 }
 
 namespace {

@@ -11,6 +11,7 @@
 #include <gdal_priv.h>
 
 #include "tiledndvi/band_pair.h"
+#include "tiledndvi/parallel_work.h"
 #include "tiledndvi/staged_files.h"
 
 namespace tiledndvi {
@@ -42,9 +43,6 @@ GDALDriver* find_driver(const std::string& format);
 // Closes `dataset` and throws Error if GDAL reported a failure while flushing
 // it (GDAL 3.6 reports some write errors, a full disk among them, only then).
 void close_checked(GDALDatasetUniquePtr& dataset, const std::string& what);
-
-// Progress in [0, 1]; returning false asks the work to stop.
-using ProgressCallback = std::function<bool(double fraction)>;
 
 class StagedOutput {
 public:

@@ -11,6 +11,7 @@
 #include <gdal_priv.h>
 
 #include "tiledndvi/band_pair.h"
+#include "tiledndvi/parallel_work.h"
 #include "tiledndvi/staged_output.h"
 #include "tiledndvi/tile_grid.h"
 #include "tiledndvi/tile_layout.h"
@@ -21,9 +22,6 @@ struct EngineOptions {
     int num_threads = 0;  // 0: all cores
     std::size_t window_bytes = default_window_bytes;
 };
-
-// Threads to use for a request of `requested` (0 = all cores).
-int resolve_thread_count(int requested);
 
 // Bytes one pixel takes in the engine's buffers (two inputs, one output).
 std::size_t engine_bytes_per_pixel(const BandPair& pair, GDALDataType output_type);
