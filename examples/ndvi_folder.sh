@@ -20,7 +20,10 @@ output_dir=$2
 red=${3:-3}
 nir=${4:-4}
 
-if ! gdalinfo --formats | grep -q 'TiledNDVI'; then
+# (Not `gdalinfo --formats | grep -q`: with pipefail, grep's early exit would
+# fail the pipeline.)
+formats=$(gdalinfo --formats)
+if [[ $formats != *TiledNDVI* ]]; then
     echo "$0: GDAL does not know the TiledNDVI driver: install gdal_TiledNDVI.so into" \
          "GDAL's plugin directory or point GDAL_DRIVER_PATH at its folder" >&2
     exit 1

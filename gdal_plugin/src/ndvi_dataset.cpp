@@ -58,7 +58,7 @@ void report(const std::exception& error) { CPLError(CE_Failure, CPLE_AppDefined,
 
 }  // namespace
 
-NdviDataset::NdviDataset(const BandPair& pair) : pair_(pair), readers_(std::make_unique<ReaderPool>(pair_)) {
+NdviDataset::NdviDataset(const BandPair& pair) : pair_(pair) {
     nRasterXSize = static_cast<int>(pair_.grid.width);
     nRasterYSize = static_cast<int>(pair_.grid.height);
     eAccess = GA_ReadOnly;
@@ -110,6 +110,12 @@ CPLErr NdviDataset::GetGeoTransform(double* geotransform) {
 
 const OGRSpatialReference* NdviDataset::GetSpatialRef() const { return has_srs_ ? &srs_ : nullptr; }
 
+ReaderPool& NdviDataset::readers_for(bool full_width) {
+    std::unique_ptr<ReaderPool>& pool = full_width ? direct_readers_ : cached_readers_;
+    if (!pool) pool = std::make_unique<ReaderPool>(pair_, full_width);
+    return *pool;
+}
+
 CPLErr NdviDataset::compute(int x, int y, int width, int height, void* data, GDALDataType buffer_type,
                             GSpacing pixel_space, GSpacing line_space) {
     if (width <= 0 || height <= 0) return CE_None;
@@ -132,7 +138,8 @@ CPLErr NdviDataset::compute(int x, int y, int width, int height, void* data, GDA
         }
     };
     try {
-        compute_windows(pair_, windows, output_type, output_nodata, threads, copy_to_buffer, {}, readers_.get());
+        compute_windows(pair_, windows, output_type, output_nodata, threads, copy_to_buffer, {},
+                        &readers_for(width == nRasterXSize));
         return CE_None;
     } catch (const std::exception& error) {
         report(error);

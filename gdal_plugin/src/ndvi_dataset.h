@@ -32,8 +32,14 @@ public:
 private:
     explicit NdviDataset(const BandPair& pair);
 
-    BandPair pair_;                     // outlives readers_, which refers to it
-    std::unique_ptr<ReaderPool> readers_;
+    ReaderPool& readers_for(bool full_width);
+
+    BandPair pair_;  // outlives the reader pools, which refer to it
+    // Per-thread handles kept across calls. Full-width requests read
+    // uncompressed GeoTIFFs directly (bypassing the block cache); narrower ones
+    // through the cache, as direct reads would decode whole strips per window.
+    std::unique_ptr<ReaderPool> direct_readers_;
+    std::unique_ptr<ReaderPool> cached_readers_;
     OGRSpatialReference srs_;
     bool has_srs_ = false;
 };

@@ -126,18 +126,20 @@ struct Call {
     bool first_is_minuend = false;
 };
 
-// Rows written straight into the caller's buffer when it is packed `Out`;
-// otherwise through a per-thread row of `Out` copied with GDALCopyWords
-// (other types, pixel spacing, misalignment). Float32 buffers stage as float so
-// every path rounds exactly like the CLI's Float32 output.
-template <typename In, typename Out>
-bool compute_rows(const Call& call, GDALDataType staging_type, bool direct) {
+// Rows are written straight into the caller's buffer when it is packed
+// Float32 or Float64; otherwise through a per-thread row copied with
+// GDALCopyWords (other types, pixel spacing, misalignment). Float32 buffers
+// stage as Float32 so every path rounds exactly like the CLI's Float32 output;
+// other types get the Float64 result converted once (rounded, clamped, NaN -> 0).
+// Each row goes through the core's dispatch, normalized_difference().
+bool compute(const Call& call, GDALDataType source_type) {
+    const GDALDataType staging_type = call.buffer_type == GDT_Float32 ? GDT_Float32 : GDT_Float64;
+    const int staging_size = GDALGetDataTypeSizeBytes(staging_type);
+    const bool direct = call.buffer_type == staging_type && call.pixel_space == staging_size &&
+                        call.line_space % staging_size == 0 &&
+                        reinterpret_cast<std::uintptr_t>(call.out) % staging_size == 0;
     const std::size_t width = static_cast<std::size_t>(call.width);
-    const NoDataMatch<In> first_nodata = NoDataMatch<In>::from(call.arguments.first_nodata);
-    const NoDataMatch<In> second_nodata = NoDataMatch<In>::from(call.arguments.second_nodata);
-    const Out out_nodata = static_cast<Out>(call.arguments.output_nodata);
-    const In* first = static_cast<const In*>(call.first);
-    const In* second = static_cast<const In*>(call.second);
+    const std::size_t source_row_bytes = width * GDALGetDataTypeSizeBytes(source_type);
     const long long pixels = static_cast<long long>(call.width) * call.height;
     const bool parallel = pixels >= parallel_threshold_pixels && call.height > 1;
     const int threads = parallel ? plugin_thread_count() : 1;
@@ -147,61 +149,41 @@ bool compute_rows(const Call& call, GDALDataType staging_type, bool direct) {
     // for one nor leave OpenMP workers spinning after it.
 #pragma omp parallel num_threads(threads) if (parallel && threads > 1)
     {
-        std::vector<Out> staging;
+        std::vector<unsigned char> staging;
         try {
-            if (!direct) staging.resize(width);
+            if (!direct) staging.resize(width * staging_size);
         } catch (const std::bad_alloc&) {
             failed = true;
         }
+        KernelInputs inputs;
+        inputs.input_type = source_type;
+        inputs.a_nodata = call.first_is_minuend ? call.arguments.first_nodata : call.arguments.second_nodata;
+        inputs.b_nodata = call.first_is_minuend ? call.arguments.second_nodata : call.arguments.first_nodata;
 #pragma omp for schedule(static)
         for (int y = 0; y < call.height; ++y) {
             if (failed) continue;
-            const In* first_row = first + static_cast<std::size_t>(y) * width;
-            const In* second_row = second + static_cast<std::size_t>(y) * width;
+            const auto* first_row = static_cast<const unsigned char*>(call.first) + y * source_row_bytes;
+            const auto* second_row = static_cast<const unsigned char*>(call.second) + y * source_row_bytes;
+            inputs.a = call.first_is_minuend ? first_row : second_row;
+            inputs.b = call.first_is_minuend ? second_row : first_row;
             unsigned char* out_row = static_cast<unsigned char*>(call.out) + static_cast<std::ptrdiff_t>(y) * call.line_space;
-            Out* row = direct ? reinterpret_cast<Out*>(out_row) : staging.data();
-            if (call.first_is_minuend)
-                normalized_difference_kernel<In, Out>(first_row, second_row, width, first_nodata, second_nodata,
-                                                      out_nodata, row);
-            else
-                normalized_difference_kernel<In, Out>(second_row, first_row, width, second_nodata, first_nodata,
-                                                      out_nodata, row);
+            try {
+                normalized_difference(inputs, width, staging_type, direct ? out_row : staging.data(),
+                                      call.arguments.output_nodata);
+            } catch (const std::exception&) {
+                failed = true;  // only for types rejected before; never expected
+                continue;
+            }
             if (!direct)
-                GDALCopyWords(row, staging_type, static_cast<int>(sizeof(Out)), out_row, call.buffer_type,
-                              call.pixel_space, call.width);
+                GDALCopyWords(staging.data(), staging_type, staging_size, out_row, call.buffer_type, call.pixel_space,
+                              call.width);
         }
     }
     if (failed) {
-        CPLError(CE_Failure, CPLE_OutOfMemory, "out of memory for a row of %d pixels", call.width);
+        CPLError(CE_Failure, CPLE_AppDefined, "failed to compute a buffer of %dx%d pixels", call.width, call.height);
         return false;
     }
     return true;
-}
-
-template <typename In>
-bool compute_typed(const Call& call) {
-    auto packed = [&](std::size_t size) {
-        return static_cast<std::size_t>(call.pixel_space) == size && call.line_space % static_cast<int>(size) == 0 &&
-               reinterpret_cast<std::uintptr_t>(call.out) % size == 0;
-    };
-    if (call.buffer_type == GDT_Float32)
-        return compute_rows<In, float>(call, GDT_Float32, packed(sizeof(float)));
-    // Float64 buffers get the double result itself; other types the double
-    // result converted once by GDALCopyWords (rounded, clamped, NaN -> 0).
-    return compute_rows<In, double>(call, GDT_Float64, call.buffer_type == GDT_Float64 && packed(sizeof(double)));
-}
-
-bool dispatch(const Call& call, GDALDataType source_type) {
-    switch (source_type) {
-        case GDT_Byte: return compute_typed<std::uint8_t>(call);
-        case GDT_UInt16: return compute_typed<std::uint16_t>(call);
-        case GDT_Int16: return compute_typed<std::int16_t>(call);
-        case GDT_UInt32: return compute_typed<std::uint32_t>(call);
-        case GDT_Int32: return compute_typed<std::int32_t>(call);
-        case GDT_Float32: return compute_typed<float>(call);
-        case GDT_Float64: return compute_typed<double>(call);
-        default: return false;  // rejected before
-    }
 }
 
 CPLErr run(const FunctionSpec& spec, void** sources, int source_count, void* out, int width, int height,
@@ -237,7 +219,7 @@ CPLErr run(const FunctionSpec& spec, void** sources, int source_count, void* out
     call.pixel_space = pixel_space;
     call.line_space = line_space;
     call.first_is_minuend = spec.first_is_minuend;
-    return dispatch(call, source_type) ? CE_None : CE_Failure;
+    return compute(call, source_type) ? CE_None : CE_Failure;
 }
 
 }  // namespace
