@@ -14,7 +14,7 @@
 #include <qgsrasterfilewriter.h>
 #include <qgsrasterlayer.h>
 
-#include "interrupt_guard.h"
+#include "termination_guard.h"
 #include "result_style.h"
 #include "tiledndvi/error.h"
 
@@ -360,18 +360,18 @@ QVariantMap NormalizedDifferenceAlgorithm::processAlgorithm(const QVariantMap&, 
         feedback->setProgress(100.0 * fraction);
         return !feedback->isCanceled();
     };
-    // qgis_process has no cancel button: Ctrl-C / SIGTERM become a cancel, so
-    // the staged file is removed before the process ends.
-    InterruptGuard interrupts(QgsApplication::platform() == QStringLiteral("qgis_process"));
-    const ProgressCallback progress_or_interrupt = [&](double fraction) {
-        return progress(fraction) && !interrupts.interrupted();
+    // In qgis_process, SIGTERM becomes a cancel too (Ctrl-C already is), so the
+    // staged file is removed before the process ends.
+    TerminationGuard termination(QgsApplication::platform() == QStringLiteral("qgis_process"));
+    const ProgressCallback progress_or_termination = [&](double fraction) {
+        return progress(fraction) && !termination.terminated();
     };
 
     JobReport report;
     try {
-        report = run_job(job_, progress_or_interrupt);
+        report = run_job(job_, progress_or_termination);
     } catch (const Cancelled&) {
-        interrupts.reraise();  // ends the process when a signal caused the cancel
+        termination.reraise();  // ends the process when a signal caused the cancel
         throw QgsProcessingException(QObject::tr("Cancelled: no output written"));
     } catch (const Error& error) {
         throw exception_from(error);

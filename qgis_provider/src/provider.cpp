@@ -15,6 +15,9 @@ QString Provider::longName() const {
 
 QString Provider::versionInfo() const { return QStringLiteral(TILEDNDVI_VERSION); }
 
+// The core writes files (staged, then renamed): no memory or database outputs.
+bool Provider::supportsNonFileBasedOutput() const { return false; }
+
 void Provider::loadAlgorithms() {
     addAlgorithm(new NormalizedDifferenceAlgorithm(ndvi_flavour()));
     addAlgorithm(new NormalizedDifferenceAlgorithm(normalized_difference_flavour()));

@@ -11,6 +11,7 @@ public:
     QString name() const override;
     QString longName() const override;
     QString versionInfo() const override;
+    bool supportsNonFileBasedOutput() const override;
 
 protected:
     void loadAlgorithms() override;

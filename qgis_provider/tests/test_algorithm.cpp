@@ -124,7 +124,7 @@ QString q(const std::string& text) { return QString::fromStdString(text); }
 
 // The inputs every test may use, in a scratch folder: the sample and its red
 // and NIR bands as separate files.
-class AlgorithmTest : public ::testing::Test {
+class QgisAlgorithm : public ::testing::Test {
 protected:
     void SetUp() override {
         sample_ = scratch_.file("L7_ETMs.tif");
@@ -150,7 +150,7 @@ protected:
 
 // ---------------------------------------------------------------- the provider
 
-TEST(Provider, RegistersTiledNdviWithBothAlgorithms) {
+TEST(QgisProvider, RegistersTiledNdviWithBothAlgorithms) {
     const QgsProcessingProvider* provider = registry().providerById(QStringLiteral("tiledndvi"));
     ASSERT_NE(provider, nullptr);
     EXPECT_EQ(provider->name(), QStringLiteral("Tiled NDVI"));
@@ -159,7 +159,7 @@ TEST(Provider, RegistersTiledNdviWithBothAlgorithms) {
     EXPECT_EQ(provider->algorithms().size(), 2);
 }
 
-TEST(Provider, RegisteringTwiceIsHarmlessAndUnregisterRemovesIt) {
+TEST(QgisProvider, RegisteringTwiceIsHarmlessAndUnregisterRemovesIt) {
     EXPECT_EQ(tiledndvi_qgis_register_provider(), 1);
     int registered = 0;
     for (const QgsProcessingProvider* provider : registry().providers())
@@ -180,7 +180,7 @@ struct ParameterRow {
     QStringList bands;  // band parameters, tied to INPUT
 };
 
-TEST(Provider, ParametersHaveUppercaseIdsHelpAndTheExpectedKinds) {
+TEST(QgisProvider, ParametersHaveUppercaseIdsHelpAndTheExpectedKinds) {
     const std::vector<ParameterRow> rows = {
         {QStringLiteral("tiledndvi:ndvi"),
          {"INPUT", "RED_BAND", "NIR_BAND", "NIR_INPUT", "TILE_COLUMNS", "TILE_ROWS", "THREADS", "OUTPUT_NODATA",
@@ -290,7 +290,7 @@ void expect_same_signature(const RasterSignature& qgis, const RasterSignature& c
     EXPECT_EQ(qgis.compression, cli.compression);
 }
 
-TEST_F(AlgorithmTest, OutputIsBitForBitTheCommandLines) {
+TEST_F(QgisAlgorithm, OutputIsBitForBitTheCommandLines) {
     const std::vector<SameAsCliRow> rows = {
         {"defaults (red 3, NIR 4)", QStringLiteral("tiledndvi:ndvi"),
          [](const Inputs& in) { return QVariantMap{{"INPUT", q(in.sample)}}; },
@@ -364,7 +364,7 @@ TEST_F(AlgorithmTest, OutputIsBitForBitTheCommandLines) {
     EXPECT_TRUE(tiledndvi::qgis_test::files_ending_with(scratch_.path(), ".aux.xml").empty());
 }
 
-TEST_F(AlgorithmTest, ReportsProgressUpTo100OnTheCallingThread) {
+TEST_F(QgisAlgorithm, ReportsProgressUpTo100OnTheCallingThread) {
     const RunResult result = run_algorithm(
         QStringLiteral("tiledndvi:ndvi"),
         {{"INPUT", q(sample_)}, {"TILE_COLUMNS", 1}, {"TILE_ROWS", 16}, {"OUTPUT", q(scratch_.file("out.tif"))}});
@@ -374,7 +374,7 @@ TEST_F(AlgorithmTest, ReportsProgressUpTo100OnTheCallingThread) {
     EXPECT_FALSE(result.progress_on_other_thread);
 }
 
-TEST_F(AlgorithmTest, ReplacesAnExistingOutputAsQgisDestinationsDo) {
+TEST_F(QgisAlgorithm, ReplacesAnExistingOutputAsQgisDestinationsDo) {
     const std::string output = scratch_.file("out.tif");
     { std::ofstream(output) << "an older result"; }
     const RunResult result =
@@ -383,7 +383,7 @@ TEST_F(AlgorithmTest, ReplacesAnExistingOutputAsQgisDestinationsDo) {
     EXPECT_EQ(tiledndvi::test::raster_info(output).type, GDT_Float32);
 }
 
-TEST_F(AlgorithmTest, TemporaryOutputIsWrittenAsGeoTiff) {
+TEST_F(QgisAlgorithm, TemporaryOutputIsWrittenAsGeoTiff) {
     const RunResult result = run_algorithm(QStringLiteral("tiledndvi:ndvi"),
                                            {{"INPUT", q(sample_)}, {"OUTPUT", QStringLiteral("TEMPORARY_OUTPUT")}});
     ASSERT_TRUE(result.ok) << result.errors.toStdString();
@@ -397,7 +397,7 @@ TEST_F(AlgorithmTest, TemporaryOutputIsWrittenAsGeoTiff) {
 
 // ------------------------------------------------------------------- cancel
 
-TEST_F(AlgorithmTest, CancelMidRunLeavesNoFileAndKeepsAnExistingOutput) {
+TEST_F(QgisAlgorithm, CancelMidRunLeavesNoFileAndKeepsAnExistingOutput) {
     const std::string output = scratch_.file("out.tif");
     for (const bool existing : {false, true}) {
         SCOPED_TRACE(existing ? "over an existing output" : "no existing output");
@@ -436,7 +436,7 @@ struct BadParametersRow {
     bool refused_by_check = true;  // checkParameterValues says no (the toolbox and qgis_process call it first)
 };
 
-TEST_F(AlgorithmTest, BadParametersAreRefusedWithAMessageAndNoFile) {
+TEST_F(QgisAlgorithm, BadParametersAreRefusedWithAMessageAndNoFile) {
     const std::string shifted_nir = scratch_.file("nir_half.tif");
     tiledndvi::qgis_test::extract_band(sample_, 4, shifted_nir, {"-outsize", "50%", "50%"});
     const auto with = [](const Inputs& in, const ScratchDir& dir, QVariantMap extra) {
@@ -512,7 +512,7 @@ TEST_F(AlgorithmTest, BadParametersAreRefusedWithAMessageAndNoFile) {
     }
 }
 
-TEST_F(AlgorithmTest, ErrorsAreOneLineWithTheCoresMessage) {
+TEST_F(QgisAlgorithm, ErrorsAreOneLineWithTheCoresMessage) {
     // Errors found while preparing are reported by QGIS through the feedback.
     const RunResult result = run_algorithm(
         QStringLiteral("tiledndvi:ndvi"),
@@ -522,7 +522,7 @@ TEST_F(AlgorithmTest, ErrorsAreOneLineWithTheCoresMessage) {
     EXPECT_FALSE(fs::exists(scratch_.file("out.tif")));
 }
 
-TEST_F(AlgorithmTest, ErrorsWhileProcessingAreQgsProcessingExceptions) {
+TEST_F(QgisAlgorithm, ErrorsWhileProcessingAreQgsProcessingExceptions) {
     std::unique_ptr<QgsProcessingAlgorithm> alg(algorithm(QStringLiteral("tiledndvi:ndvi")).create());
     QgsProcessingContext context;
     QgsProcessingFeedback feedback;
@@ -541,7 +541,7 @@ TEST_F(AlgorithmTest, ErrorsWhileProcessingAreQgsProcessingExceptions) {
 
 // ------------------------------------------------------------ how it looks
 
-TEST_F(AlgorithmTest, ResultOpensWithAYellowToGreenRampFromMinus1To1) {
+TEST_F(QgisAlgorithm, ResultOpensWithAYellowToGreenRampFromMinus1To1) {
     QgsProject project;
     QgsProcessingContext context;
     context.setProject(&project);
