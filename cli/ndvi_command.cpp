@@ -8,6 +8,8 @@
 
 #include "arguments.h"
 #include "commands.h"
+#include "ndvi_request.h"
+#include "raster_folder.h"
 #include "terminal.h"
 #include "tiledndvi/error.h"
 #include "tiledndvi/job.h"
@@ -19,6 +21,8 @@ namespace {
 const char* const usage = R"(Usage: tiledndvi ndvi INPUT OUTPUT [options]
 
 Computes NDVI = (NIR - Red) / (NIR + Red) tile by tile on all cores.
+INPUT may be a folder of tiles: OUTPUT is then a folder receiving one
+NDVI_<tile name> file per tile, tiles processed in parallel (one per thread).
 
 Options:
   --red N              red band of INPUT (1-based; default 3, or 1 with --nir-input)
@@ -40,66 +44,30 @@ A pixel is NoData when red or NIR equals its band's NoData value, is NaN or
 infinite, or when NIR + Red == 0.
 )";
 
-struct NdviOptions {
-    std::string input;
-    std::string output;
-    std::optional<int> red_band;
-    std::optional<int> nir_band;
-    std::string nir_input;
-    TileLayout layout;
-    bool layout_given = false;
-    int threads = 0;
-    OutputSpec output_spec;
-    bool quiet = false;
-};
-
-constexpr std::int64_t max_band = 65535;
-constexpr std::int64_t max_threads = 1024;
-constexpr std::int64_t max_tile_axis = std::numeric_limits<int>::max();
-
-NdviOptions parse(const std::vector<std::string>& argv) {
-    NdviOptions options;
+NdviRequest parse(const std::vector<std::string>& argv) {
+    NdviRequest request;
+    SharedOptions shared;
     std::vector<std::string> positional;
     Arguments args(argv);
-    auto set_layout = [&](const std::string& option, TileLayout layout) {
-        if (options.layout_given) throw UsageError("give either --tiles or --tile-size, not both (" + option + ")");
-        options.layout = layout;
-        options.layout_given = true;
-    };
     while (!args.done()) {
         const std::string arg = args.take();
+        if (take_shared_option(arg, args, shared)) continue;
         if (arg == "--red") {
-            options.red_band = static_cast<int>(parse_integer(arg, args.value_of(arg), 1, max_band));
+            request.red_band = static_cast<int>(parse_integer(arg, args.value_of(arg), 1, 65535));
         } else if (arg == "--nir") {
-            options.nir_band = static_cast<int>(parse_integer(arg, args.value_of(arg), 1, max_band));
+            request.nir_band = static_cast<int>(parse_integer(arg, args.value_of(arg), 1, 65535));
         } else if (arg == "--nir-input") {
-            options.nir_input = args.value_of(arg);
-        } else if (arg == "--tiles") {
-            const auto [columns, rows] = parse_pair(arg, args.value_of(arg), max_tile_axis);
-            set_layout(arg, TileLayout::count(static_cast<int>(columns), static_cast<int>(rows)));
-        } else if (arg == "--tile-size") {
-            const auto [width, height] = parse_pair(arg, args.value_of(arg), max_tile_axis);
-            set_layout(arg, TileLayout::size(width, height));
-        } else if (arg == "--threads") {
-            options.threads = static_cast<int>(parse_integer(arg, args.value_of(arg), 1, max_threads));
-        } else if (arg == "-of") {
-            options.output_spec.format = args.value_of(arg);
-        } else if (arg == "-co") {
-            options.output_spec.creation_options.push_back(args.value_of(arg));
+            request.nir_input = args.value_of(arg);
         } else if (arg == "-ot") {
             const std::string type = args.value_of(arg);
-            if (type == "Float32") options.output_spec.type = GDT_Float32;
-            else if (type == "Float64") options.output_spec.type = GDT_Float64;
+            if (type == "Float32") request.output_spec.type = GDT_Float32;
+            else if (type == "Float64") request.output_spec.type = GDT_Float64;
             else throw UsageError("-ot must be Float32 or Float64, not '" + type + "'");
         } else if (arg == "--dst-nodata") {
             const std::string value = args.value_of(arg);
-            options.output_spec.nodata = (value == "nan" || value == "NaN")
+            request.output_spec.nodata = (value == "nan" || value == "NaN")
                                              ? std::numeric_limits<double>::quiet_NaN()
                                              : parse_number(arg, value);
-        } else if (arg == "--overwrite") {
-            options.output_spec.overwrite = true;
-        } else if (arg == "-q" || arg == "--quiet") {
-            options.quiet = true;
         } else if (is_option(arg)) {
             throw UsageError("unknown option " + arg);
         } else {
@@ -108,10 +76,16 @@ NdviOptions parse(const std::vector<std::string>& argv) {
     }
     if (positional.size() != 2)
         throw UsageError("expected INPUT and OUTPUT, got " + std::to_string(positional.size()) + " file name(s)");
-    options.input = positional[0];
-    options.output = positional[1];
-    options.output_spec.path = options.output;
-    return options;
+    request.input = positional[0];
+    request.output = positional[1];
+    request.output_spec.path = request.output;
+    request.output_spec.format = shared.format;
+    request.output_spec.creation_options = shared.creation_options;
+    request.output_spec.overwrite = shared.overwrite;
+    request.layout = shared.layout;
+    request.threads = shared.threads;
+    request.quiet = shared.quiet;
+    return request;
 }
 
 }  // namespace
@@ -122,29 +96,13 @@ int ndvi_command(const std::vector<std::string>& args) {
             std::cout << usage;
             return 0;
         }
-    const NdviOptions options = parse(args);
+    const NdviRequest request = parse(args);
+    if (is_directory(request.input)) return ndvi_folder(request);
 
-    const bool separate_nir = !options.nir_input.empty();
-    const int red_band = options.red_band.value_or(separate_nir ? 1 : 3);
-    const int nir_band = options.nir_band.value_or(separate_nir ? 1 : 4);
-    if (!separate_nir && (!options.red_band || !options.nir_band)) {
-        const int bands = raster_band_count(options.input);
-        const bool default_missing = (!options.red_band && red_band > bands) || (!options.nir_band && nir_band > bands);
-        if (default_missing)
-            throw Error(options.input + " has " + std::to_string(bands) + (bands == 1 ? " band" : " bands") +
-                        "; the default bands (red 3, NIR 4, the Landsat 4-7 layout) do not fit: pass --red N and "
-                        "--nir N, or --nir-input FILE");
-    }
     VSIStatBufL stat;
-    if (!options.output_spec.overwrite && VSIStatL(options.output.c_str(), &stat) == 0 && !VSI_ISDIR(stat.st_mode))
-        throw Error("output already exists: " + options.output + " (pass --overwrite to replace it)");
-
-    NormalizedDifferenceJob job =
-        ndvi_job(options.input, red_band, separate_nir ? options.nir_input : options.input, nir_band);
-    job.output = options.output_spec;
-    job.layout = options.layout;
-    job.engine.num_threads = options.threads;
-    run_job(job, terminal_progress(options.quiet));
+    if (!request.output_spec.overwrite && VSIStatL(request.output.c_str(), &stat) == 0 && !VSI_ISDIR(stat.st_mode))
+        throw Error("output already exists: " + request.output + " (pass --overwrite to replace it)");
+    run_job(ndvi_job_for(request, request.input, request.output), terminal_progress(request.quiet));
     return 0;
 }
 

@@ -1,9 +1,166 @@
-// Placeholder until the tiles workflow lands (issue 3).
+// tiledndvi tile: cuts a raster into georeferenced tile files named by their row
+// and column, tile_<row>_<col>.<ext>, every pixel in exactly one tile.
+#include <gdal_utils.h>
+
+#include <iostream>
+#include <set>
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+
+#include "arguments.h"
 #include "commands.h"
+#include "raster_folder.h"
+#include "shared_options.h"
+#include "terminal.h"
+#include "tiledndvi/band_pair.h"
 #include "tiledndvi/error.h"
+#include "tiledndvi/gdal_errors.h"
+#include "tiledndvi/parallel_work.h"
+#include "tiledndvi/staged_files.h"
+#include "tiledndvi/staged_output.h"
+#include "tiledndvi/tile_grid.h"
+#include "written_files.h"
 
 namespace tiledndvi::cli {
 
-int tile_command(const std::vector<std::string>&) { throw Error("tile is not implemented yet"); }
+namespace {
+
+const char* const usage = R"(Usage: tiledndvi tile INPUT OUTDIR (--tiles CxR | --tile-size WxH) [options]
+
+Cuts INPUT into georeferenced tiles OUTDIR/tile_<row>_<col>.tif (0-based row
+and column), every pixel in exactly one tile: with --tiles the last column and
+row take the remainder, with --tile-size the last ones are smaller.
+
+Options:
+  --tiles CxR          C columns x R rows of tiles
+  --tile-size WxH      tiles of W x H pixels
+  -b N                 keep band N (repeatable; default all bands)
+  -of FORMAT           GDAL driver of the tiles (default GTiff)
+  -co NAME=VALUE       creation option, repeatable
+  --threads N          tiles written at once (default: all cores)
+  --overwrite          replace existing tiles (and remove tile files of an
+                       earlier, different layout)
+  -q, --quiet          no progress bar
+)";
+
+struct TileOptions {
+    std::string input;
+    std::string folder;
+    std::vector<int> bands;
+    SharedOptions shared;
+};
+
+TileOptions parse(const std::vector<std::string>& argv) {
+    TileOptions options;
+    std::vector<std::string> positional;
+    Arguments args(argv);
+    while (!args.done()) {
+        const std::string arg = args.take();
+        if (take_shared_option(arg, args, options.shared)) continue;
+        if (arg == "-b") {
+            options.bands.push_back(static_cast<int>(parse_integer(arg, args.value_of(arg), 1, 65535)));
+        } else if (is_option(arg)) {
+            throw UsageError("unknown option " + arg);
+        } else {
+            positional.push_back(arg);
+        }
+    }
+    if (positional.size() != 2)
+        throw UsageError("expected INPUT and OUTDIR, got " + std::to_string(positional.size()) + " name(s)");
+    if (!options.shared.layout_given) throw UsageError("give the tile layout: --tiles CxR or --tile-size WxH");
+    options.input = positional[0];
+    options.folder = positional[1];
+    return options;
+}
+
+std::string tile_name(const Tile& tile, const std::string& extension) {
+    return "tile_" + std::to_string(tile.row) + "_" + std::to_string(tile.column) + extension;
+}
+
+// gdal_translate -srcwin for one tile, to `path`.
+void write_tile(GDALDataset& source, const Tile& tile, const TileOptions& options, const std::string& path) {
+    CPLStringList argv;
+    argv.AddString("-of");
+    argv.AddString(options.shared.format.c_str());
+    argv.AddString("-srcwin");
+    for (std::int64_t value : {tile.x, tile.y, tile.width, tile.height}) argv.AddString(std::to_string(value).c_str());
+    for (int band : options.bands) {
+        argv.AddString("-b");
+        argv.AddString(std::to_string(band).c_str());
+    }
+    for (const std::string& option : options.shared.creation_options) {
+        argv.AddString("-co");
+        argv.AddString(option.c_str());
+    }
+    GDALTranslateOptions* translate = GDALTranslateOptionsNew(argv.List(), nullptr);
+    if (translate == nullptr) throw Error("invalid tile options: " + last_gdal_error());
+    int usage_error = FALSE;
+    GDALDatasetUniquePtr written(
+        GDALDataset::FromHandle(GDALTranslate(path.c_str(), GDALDataset::ToHandle(&source), translate, &usage_error)));
+    GDALTranslateOptionsFree(translate);
+    if (!written) throw Error("cannot write " + path + ": " + last_gdal_error());
+    close_checked(written, path);
+}
+
+}  // namespace
+
+int tile_command(const std::vector<std::string>& args) {
+    for (const std::string& arg : args)
+        if (arg == "-h" || arg == "--help") {
+            std::cout << usage;
+            return 0;
+        }
+    const TileOptions options = parse(args);
+
+    GDALDatasetUniquePtr probe = open_raster(options.input);
+    const int band_count = probe->GetRasterCount();
+    for (int band : options.bands)
+        if (band > band_count)
+            throw Error("band " + std::to_string(band) + " does not exist: " + options.input + " has " +
+                        std::to_string(band_count) + (band_count == 1 ? " band" : " bands"));
+    const int first_band = options.bands.empty() ? 1 : options.bands.front();
+    check_output_format(options.shared.format, probe->GetRasterBand(first_band)->GetRasterDataType(),
+                        options.shared.creation_options);
+    const TileGrid grid = plan_tiles(options.shared.layout, Grid{probe->GetRasterXSize(), probe->GetRasterYSize()}, 1);
+    probe.reset();
+
+    make_output_folder(options.folder);
+    const std::string extension = extension_for_format(options.shared.format);
+    const std::vector<std::string> existing = files_matching(options.folder, "tile_", extension);
+    if (!existing.empty() && !options.shared.overwrite)
+        throw Error(options.folder + " already holds tiles (" + CPLGetFilename(existing.front().c_str()) +
+                    "...): pass --overwrite to replace them");
+
+    const std::vector<Tile> tiles = grid.tiles();
+    std::vector<GDALDatasetUniquePtr> sources(parallel_thread_count(tiles.size(), options.shared.threads));
+    WrittenFiles written;
+    run_in_parallel(
+        tiles.size(), options.shared.threads,
+        [&](std::size_t item, int thread) {
+            if (!sources[thread]) sources[thread] = open_raster(options.input);  // one handle per thread
+            const std::string target =
+                CPLFormFilename(options.folder.c_str(), tile_name(tiles[item], extension).c_str(), nullptr);
+            StagedFiles staged(target, options.shared.overwrite);
+            const std::string path = staged.staged_path();
+            write_tile(*sources[thread], tiles[item], options, path);
+            staged.commit(path);
+            written.add(target);
+        },
+        terminal_progress(options.shared.quiet),
+        [&](std::size_t item) { return static_cast<double>(tiles[item].pixel_count()); });
+
+    // A different earlier layout must not leave tiles that do not belong.
+    const std::vector<std::string> mine = written.paths();
+    const std::set<std::string> new_tiles(mine.begin(), mine.end());
+    for (const std::string& old : existing)
+        if (new_tiles.count(old) == 0) VSIUnlink(old.c_str());
+    written.keep();
+    if (!options.shared.quiet)
+        std::cout << "wrote " << tiles.size() << " tiles (" << grid.columns() << "x" << grid.rows() << ", "
+                  << grid.tile_width() << "x" << grid.tile_height() << " pixels, edges with the remainder) to "
+                  << options.folder << "\n";
+    return 0;
+}
 
 }  // namespace tiledndvi::cli
