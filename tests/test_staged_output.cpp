@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "test_support.h"
 #include "tiledndvi/error.h"
 #include "tiledndvi/staged_files.h"
@@ -141,6 +143,29 @@ TEST(StagedOutput, TargetAppearingDuringTheRunIsNotClobbered) {
     std::fclose(f);
     EXPECT_THROW(output.commit(), Error);
     EXPECT_EQ(file_bytes(spec.path), std::vector<unsigned char>({'t', 'h', 'e', 'i', 'r', 's'}));
+}
+
+TEST(StagedFiles, ReplacingAVrtKeepsItsSources) {
+    // A VRT's file list names its sources: replacing the VRT must not delete them.
+    ScratchDir dir;
+    RasterSpec spec;
+    spec.width = 4;
+    spec.height = 2;
+    spec.bands = {std::vector<double>(8, 1.0)};
+    write_raster(dir.file("source.tif"), spec);
+    GDALDatasetUniquePtr source(GDALDataset::Open(dir.file("source.tif").c_str()));
+    GDALDatasetUniquePtr(GetGDALDriverManager()->GetDriverByName("VRT")->CreateCopy(
+        dir.file("mosaic.vrt").c_str(), source.get(), FALSE, nullptr, nullptr, nullptr));
+    {
+        StagedFiles files(dir.file("mosaic.vrt"), true);
+        const std::string staged = files.staged_path();
+        GDALDatasetUniquePtr(GetGDALDriverManager()->GetDriverByName("VRT")->CreateCopy(
+            staged.c_str(), source.get(), FALSE, nullptr, nullptr, nullptr));
+        files.commit(staged);
+    }
+    std::vector<std::string> left = dir.entries();
+    std::sort(left.begin(), left.end());
+    EXPECT_EQ(left, (std::vector<std::string>{"mosaic.vrt", "source.tif"}));
 }
 
 TEST(StagedFiles, DiscardRemovesEveryStagedFile) {

@@ -127,8 +127,10 @@ void StagedFiles::commit(const std::string& produced) {
         }
         moved_to.insert(to);
     }
+    // Only the replaced target's own side-cars: a dataset's file list can name
+    // other files too (a VRT lists its sources), which are never ours to delete.
     for (const std::string& old : old_files)
-        if (moved_to.count(old) == 0) VSIUnlink(old.c_str());
+        if (old != target_ && old.rfind(to_base + ".", 0) == 0 && moved_to.count(old) == 0) VSIUnlink(old.c_str());
     committed_ = true;
     discard();  // whatever else was staged (a GeoTIFF a conversion started from)
 }
