@@ -213,8 +213,10 @@ void NormalizedDifferenceAlgorithm::initAlgorithm(const QVariantMap&) {
     add(new QgsProcessingParameterEnum(parameter::output_type, QObject::tr("Output data type"), output_types,
                                        false, 0),
         QObject::tr("Float32 (default) or Float64."), true);
+    // An empty default, not a null one: the GDAL options widget calls
+    // .replace() on the default and fails on a null QVariant.
     auto* options = new QgsProcessingParameterString(parameter::creation_options,
-                                                     QObject::tr("Output creation options"), QString(), false, true);
+                                                     QObject::tr("Output creation options"), QStringLiteral(""), false, true);
     QVariantMap widget;
     widget.insert(QStringLiteral("class"), QString::fromLatin1(raster_options_widget));
     options->setMetadata({{QStringLiteral("widget_wrapper"), widget}});
