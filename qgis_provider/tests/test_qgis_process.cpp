@@ -146,6 +146,31 @@ TEST_F(QgisProcess, BadParametersFailWithAMessageAndNoFile) {
     EXPECT_EQ(data_files(), std::vector<std::string>{"L7_ETMs.tif"});
 }
 
+// `cmake --install` puts a working plugin folder where QGIS looks for Python
+// plugins: <prefix>/share/qgis/python/plugins/tiledndvi (/usr/share/... on
+// Debian). QGIS_PLUGINPATH points qgis_process at the scratch prefix instead.
+TEST_F(QgisProcess, InstalledPluginRuns) {
+    const std::string prefix = world_.root() + "/prefix";
+    const auto install = tiledndvi::test::run_command(shell_quote(CMAKE_COMMAND_PATH) + " --install " +
+                                                      shell_quote(PROJECT_BUILD_DIR) +
+                                                      " --component qgis_plugin --prefix " + shell_quote(prefix));
+    ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
+    const std::string plugin = prefix + "/" + PLUGIN_INSTALL_DIR;
+    for (const char* file : {"__init__.py", "metadata.txt", "libtiledndvi_qgis.so"})
+        EXPECT_TRUE(fs::exists(plugin + "/" + file)) << plugin << "/" << file;
+    EXPECT_NE(tiledndvi::qgis_test::read_text(plugin + "/metadata.txt").find("hasProcessingProvider=yes"),
+              std::string::npos);
+
+    world_.enable_plugin_in_settings();
+    fs::remove(world_.plugins_dir() + "/tiledndvi");  // only the installed copy
+    setenv("QGIS_PLUGINPATH", fs::path(plugin).parent_path().c_str(), 1);
+    const std::string output = world_.data_file("ndvi.tif");
+    const auto run = qgis_process({"run", "tiledndvi:ndvi", "--", "INPUT=" + sample_, "OUTPUT=" + output});
+    unsetenv("QGIS_PLUGINPATH");
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    EXPECT_EQ(band_bytes(output), band_bytes(cli_ndvi()));
+}
+
 // Ctrl-C (qgis_process cancels its feedback) and SIGTERM (the provider's
 // guard turns it into a cancel) during a run: the staged file is removed.
 TEST_F(QgisProcess, InterruptOrTerminateDuringARunLeavesNoFile) {
