@@ -225,8 +225,8 @@ void NormalizedDifferenceAlgorithm::initAlgorithm(const QVariantMap&) {
                                                                            ? QObject::tr("NDVI")
                                                                            : QObject::tr("Normalized difference")),
         QObject::tr("The result: one Float32 (or Float64) band, georeferenced like INPUT. The GDAL format "
-                    "follows the file extension (.tif GeoTIFF, .img Erdas Imagine, .kea...); GeoTIFF when there "
-                    "is none."));
+                    "follows the file extension (.tif GeoTIFF, .img Erdas Imagine, .nc netCDF...); GeoTIFF when "
+                    "there is none."));
 }
 
 NormalizedDifferenceJob NormalizedDifferenceAlgorithm::job_from_inputs(const QVariantMap& parameters,

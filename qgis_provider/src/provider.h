@@ -12,6 +12,7 @@ public:
     QString longName() const override;
     QString versionInfo() const override;
     bool supportsNonFileBasedOutput() const override;
+    QStringList supportedOutputRasterLayerExtensions() const override;
 
 protected:
     void loadAlgorithms() override;

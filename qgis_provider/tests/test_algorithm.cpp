@@ -173,6 +173,17 @@ TEST(QgisProvider, RegisteringTwiceIsHarmlessAndUnregisterRemovesIt) {
     EXPECT_NE(registry().algorithmById(QStringLiteral("tiledndvi:ndvi")), nullptr);
 }
 
+TEST(QgisProvider, OffersOnlyFileFormatsTheEngineWrites) {
+    const QgsProcessingProvider* provider = registry().providerById(QStringLiteral("tiledndvi"));
+    ASSERT_NE(provider, nullptr);
+    EXPECT_FALSE(provider->supportsNonFileBasedOutput());
+    const QStringList extensions = provider->supportedOutputRasterLayerExtensions();
+    EXPECT_EQ(extensions.value(0), QStringLiteral("tif"));  // the default comes first
+    for (const char* offered : {"tif", "img"}) EXPECT_TRUE(extensions.contains(QLatin1String(offered))) << offered;
+    for (const char* refused : {"gpkg", "vrt", "mbtiles"})
+        EXPECT_FALSE(extensions.contains(QLatin1String(refused))) << refused;
+}
+
 struct ParameterRow {
     QString algorithm;
     QStringList ids;  // in order
