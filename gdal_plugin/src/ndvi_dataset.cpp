@@ -44,17 +44,40 @@ std::vector<Tile> plan_windows(int x, int y, int width, int height, int block_he
 }
 
 // The driver's block shape: the input's tiles when it is tiled, else full-width
-// strips of about one parallel window, on the input's strip boundaries.
+// strips of about 128 Ki pixels (512 KiB) on the input's strip boundaries.
+// Small enough that GDALDatasetCopyWholeRaster (gdal_translate) reads swaths of
+// about 10 MB rather than one block row at a time, which it does for block rows
+// of about 1 MB and more.
 std::pair<int, int> block_shape(const Grid& grid) {
+    constexpr std::int64_t block_target_pixels = std::int64_t(1) << 17;
     const int width = static_cast<int>(grid.width), height = static_cast<int>(grid.height);
     if (grid.block_width > 0 && grid.block_width < width && grid.block_height > 1)
         return {grid.block_width, std::min(grid.block_height, height)};
-    int rows = static_cast<int>(std::max<std::int64_t>(1, parallel_threshold_pixels / std::max(1, width)));
+    int rows = static_cast<int>(std::max<std::int64_t>(1, block_target_pixels / std::max(1, width)));
     if (grid.block_height > 1) rows = std::max(grid.block_height, rows / grid.block_height * grid.block_height);
     return {width, std::min(rows, height)};
 }
 
 void report(const std::exception& error) { CPLError(CE_Failure, CPLE_AppDefined, "%s", error.what()); }
+
+// Read-ahead holds at most one swath of this many Float32 pixels (64 MiB).
+constexpr std::int64_t max_read_ahead_pixels = std::int64_t(16) << 20;
+
+// Copies packed Float32 rows into a caller's buffer of any type and spacing.
+void copy_rows(const float* pixels, int width, int height, void* data, GDALDataType buffer_type,
+               GSpacing pixel_space, GSpacing line_space) {
+    const std::size_t row_bytes = static_cast<std::size_t>(width) * sizeof(float);
+    const bool packed = buffer_type == output_type && pixel_space == static_cast<GSpacing>(sizeof(float));
+    for (int row = 0; row < height; ++row) {
+        const float* source = pixels + static_cast<std::size_t>(row) * width;
+        unsigned char* target = static_cast<unsigned char*>(data) + row * line_space;
+        if (packed)
+            std::memcpy(target, source, row_bytes);
+        else
+            GDALCopyWords64(source, output_type, sizeof(float), target, buffer_type, static_cast<int>(pixel_space),
+                            width);
+    }
+}
 
 }  // namespace
 
@@ -116,35 +139,80 @@ ReaderPool& NdviDataset::readers_for(bool full_width) {
     return *pool;
 }
 
+void NdviDataset::compute_now(int x, int y, int width, int height, void* data, GDALDataType buffer_type,
+                              GSpacing pixel_space, GSpacing line_space, int threads,
+                              const ProgressCallback& progress) {
+    const std::vector<Tile> windows = plan_windows(x, y, width, height, pair_.grid.block_height, threads);
+    CPLDebug(driver_name, "rows %d-%d, columns %d-%d: %zu windows on up to %d threads", y, y + height - 1, x,
+             x + width - 1, windows.size(), threads);
+    // Windows are disjoint, so threads write disjoint parts of the buffer: no lock.
+    const WindowSink copy_to_buffer = [&](const Tile& window, const void* pixels) {
+        copy_rows(static_cast<const float*>(pixels), static_cast<int>(window.width), static_cast<int>(window.height),
+                  static_cast<unsigned char*>(data) + (window.y - y) * line_space + (window.x - x) * pixel_space,
+                  buffer_type, pixel_space, line_space);
+    };
+    compute_windows(pair_, windows, output_type, output_nodata, threads, copy_to_buffer, progress,
+                    &readers_for(x == 0 && width == nRasterXSize));
+}
+
 CPLErr NdviDataset::compute(int x, int y, int width, int height, void* data, GDALDataType buffer_type,
                             GSpacing pixel_space, GSpacing line_space) {
     if (width <= 0 || height <= 0) return CE_None;
-    const int threads = plugin_thread_count();
-    const std::vector<Tile> windows = plan_windows(x, y, width, height, pair_.grid.block_height, threads);
-    const int output_size = GDALGetDataTypeSizeBytes(output_type);
-    const bool packed_float = buffer_type == output_type && pixel_space == output_size;
-    // Windows are disjoint, so threads write disjoint parts of the buffer: no lock.
-    const WindowSink copy_to_buffer = [&](const Tile& window, const void* pixels) {
-        const auto* source = static_cast<const unsigned char*>(pixels);
-        const std::size_t row_bytes = static_cast<std::size_t>(window.width) * output_size;
-        for (std::int64_t row = 0; row < window.height; ++row) {
-            unsigned char* target = static_cast<unsigned char*>(data) + (window.y - y + row) * line_space +
-                                    (window.x - x) * pixel_space;
-            if (packed_float)
-                std::memcpy(target, source + row * row_bytes, row_bytes);
-            else
-                GDALCopyWords64(source + row * row_bytes, output_type, output_size, target, buffer_type,
-                                static_cast<int>(pixel_space), window.width);
-        }
-    };
+    const bool full_width = x == 0 && width == nRasterXSize;
     try {
-        compute_windows(pair_, windows, output_type, output_nodata, threads, copy_to_buffer, {},
-                        &readers_for(width == nRasterXSize));
+        // The readers are the background thread's while it runs: always settle
+        // it first, taking its rows when they are the ones asked for.
+        if (read_ahead_) {
+            std::string error;
+            const ReadAhead::Outcome outcome =
+                full_width ? read_ahead_->take(
+                                 y, height,
+                                 [&](const float* pixels) {
+                                     copy_rows(pixels, width, height, data, buffer_type, pixel_space, line_space);
+                                 },
+                                 error)
+                           : (read_ahead_->cancel(), ReadAhead::Outcome::none);
+            if (outcome == ReadAhead::Outcome::failed) throw Error(error);
+            if (outcome == ReadAhead::Outcome::served) {
+                read_ahead_after(y, height);
+                return CE_None;
+            }
+        }
+        compute_now(x, y, width, height, data, buffer_type, pixel_space, line_space, plugin_thread_count(), {});
+        if (full_width) read_ahead_after(y, height);
         return CE_None;
     } catch (const std::exception& error) {
         report(error);
         return CE_Failure;
     }
+}
+
+void NdviDataset::read_ahead_after(int y, int height) {
+    const bool top_to_bottom = y == next_row_;
+    next_row_ = y + height;
+    const int next_height = std::min(height, nRasterYSize - next_row_);
+    // Only when reading top to bottom (gdal_translate, gdalinfo -stats), and
+    // within a memory bound: one swath of Float32 beside the caller's.
+    if (!top_to_bottom || next_height <= 0 ||
+        static_cast<std::int64_t>(nRasterXSize) * next_height > max_read_ahead_pixels)
+        return;
+    if (!read_ahead_) {
+        ReaderPool* readers = &readers_for(true);  // created here, on the caller's thread
+        read_ahead_ = std::make_unique<ReadAhead>(
+            nRasterXSize, [this, readers](int row, int rows, int threads, float* out,
+                                          const std::function<bool()>& cancelled) {
+                const std::vector<Tile> windows =
+                    plan_windows(0, row, nRasterXSize, rows, pair_.grid.block_height, threads);
+                const WindowSink copy_to_chunk = [&](const Tile& window, const void* pixels) {
+                    copy_rows(static_cast<const float*>(pixels), static_cast<int>(window.width),
+                              static_cast<int>(window.height), out + (window.y - row) * nRasterXSize, output_type,
+                              sizeof(float), static_cast<GSpacing>(nRasterXSize) * sizeof(float));
+                };
+                compute_windows(pair_, windows, output_type, output_nodata, threads, copy_to_chunk,
+                                [&](double) { return !cancelled(); }, readers);
+            });
+    }
+    read_ahead_->start(next_row_, next_height, plugin_thread_count());
 }
 
 NdviRasterBand::NdviRasterBand(NdviDataset* dataset, int block_width, int block_height) {

@@ -4,11 +4,13 @@
 // across calls).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include "read_ahead.h"
 #include "tiledndvi/band_pair.h"
 #include "tiledndvi/tiled_engine.h"
 
@@ -33,6 +35,12 @@ private:
     explicit NdviDataset(const BandPair& pair);
 
     ReaderPool& readers_for(bool full_width);
+    // Computes full-resolution rows into a packed Float32 buffer or any
+    // caller's buffer; throws Error.
+    void compute_now(int x, int y, int width, int height, void* data, GDALDataType buffer_type,
+                     GSpacing pixel_space, GSpacing line_space, int threads, const ProgressCallback& progress);
+    // After a full-width request: when reads go top to bottom, starts the next swath.
+    void read_ahead_after(int y, int height);
 
     BandPair pair_;  // outlives the reader pools, which refer to it
     // Per-thread handles kept across calls. Full-width requests read
@@ -40,6 +48,8 @@ private:
     // through the cache, as direct reads would decode whole strips per window.
     std::unique_ptr<ReaderPool> direct_readers_;
     std::unique_ptr<ReaderPool> cached_readers_;
+    int next_row_ = 0;  // where the next full-width request starts when reading top to bottom
+    std::unique_ptr<ReadAhead> read_ahead_;  // last: stopped before the pools go
     OGRSpatialReference srs_;
     bool has_srs_ = false;
 };

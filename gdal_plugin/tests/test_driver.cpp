@@ -151,6 +151,55 @@ TEST_F(NdviDriver, AnyThreadCountAndWindowShapeGiveTheSameBits) {
     EXPECT_EQ(describe_difference(values, expected), "");
 }
 
+TEST_F(NdviDriver, ReadAheadServesTopToBottomSwathsAndSurvivesJumps) {
+    const std::string input = scratch_.file("large.tif");
+    translate(test::sample_path(), input,
+              {"-q", "-b", "3", "-b", "4", "-ot", "Int16", "-outsize", "400%", "400%", "-r", "nearest"});
+    const std::string reference = scratch_.file("large_cli.tif");
+    run_cli_ndvi(input, reference, 1, 2);
+    const std::vector<unsigned char> expected = test::band_bytes(reference);
+    OpenResult opened = open_quietly("NDVI:red=1,nir=2:" + input);
+    ASSERT_TRUE(opened.dataset) << opened.error;
+    GDALRasterBand* band = opened.dataset->GetRasterBand(1);
+    const int w = band->GetXSize(), h = band->GetYSize();
+    const std::size_t row_bytes = static_cast<std::size_t>(w) * 4;
+    auto check_rows = [&](int y, int rows, GDALDataType type = GDT_Float32) {
+        SCOPED_TRACE("rows " + std::to_string(y) + "+" + std::to_string(rows));
+        rows = std::min(rows, h - y);
+        std::vector<float> buffer(static_cast<std::size_t>(w) * rows);
+        if (type == GDT_Float32) {
+            ASSERT_EQ(band->RasterIO(GF_Read, 0, y, w, rows, buffer.data(), w, rows, GDT_Float32, 0, 0, nullptr),
+                      CE_None);
+        } else {  // Float64 buffer: the same values widened
+            std::vector<double> wide(buffer.size());
+            ASSERT_EQ(band->RasterIO(GF_Read, 0, y, w, rows, wide.data(), w, rows, GDT_Float64, 0, 0, nullptr),
+                      CE_None);
+            GDALCopyWords64(wide.data(), GDT_Float64, 8, buffer.data(), GDT_Float32, 4,
+                            static_cast<GPtrDiff_t>(wide.size()));
+        }
+        EXPECT_EQ(std::memcmp(buffer.data(), expected.data() + y * row_bytes, buffer.size() * 4), 0);
+    };
+    // Top to bottom in swaths (what gdal_translate does): each swath after the
+    // first comes from the read-ahead.
+    for (int y = 0; y < h; y += 100) check_rows(y, 100);
+    // Jumps, a different height, a narrow window and another buffer type in
+    // between: the pending swath is dropped, never served for the wrong rows.
+    check_rows(0, 100);
+    check_rows(100, 100);
+    check_rows(700, 100);
+    check_rows(200, 100);
+    check_rows(300, 50);
+    check_rows(350, 100, GDT_Float64);
+    std::vector<float> narrow(10 * 10);
+    ASSERT_EQ(band->RasterIO(GF_Read, 5, 450, 10, 10, narrow.data(), 10, 10, GDT_Float32, 0, 0, nullptr), CE_None);
+    check_rows(450, 100);
+    check_rows(550, 100);
+    // The whole thing through gdal_translate's copy loop.
+    const std::string copy = scratch_.file("translated.tif");
+    translate("NDVI:red=1,nir=2:" + input, copy, {"-q"});
+    EXPECT_EQ(describe_difference(test::band_bytes(copy), expected), "");
+}
+
 TEST_F(NdviDriver, PathsWithColonsCommasAndQuotes) {
     const fs::path folder = fs::path(scratch_.path()) / "scenes, \"2024\": L7";
     fs::create_directories(folder);
