@@ -25,6 +25,7 @@
 #include <qgsprocessingalgorithm.h>
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
+#include <qgsprocessingmodelalgorithm.h>
 #include <qgsprocessingparameters.h>
 #include <qgsprocessingprovider.h>
 #include <qgsprocessingregistry.h>
@@ -296,8 +297,11 @@ void expect_same_signature(const RasterSignature& qgis, const RasterSignature& c
     EXPECT_EQ(qgis.geotransform, cli.geotransform);
     EXPECT_EQ(qgis.crs, cli.crs);
     EXPECT_EQ(qgis.has_nodata, cli.has_nodata);
-    if (std::isnan(cli.nodata)) EXPECT_TRUE(std::isnan(qgis.nodata));
-    else EXPECT_EQ(qgis.nodata, cli.nodata);
+    if (std::isnan(cli.nodata)) {
+        EXPECT_TRUE(std::isnan(qgis.nodata));
+    } else {
+        EXPECT_EQ(qgis.nodata, cli.nodata);
+    }
     EXPECT_EQ(qgis.compression, cli.compression);
 }
 
@@ -375,6 +379,37 @@ TEST_F(QgisAlgorithm, OutputIsBitForBitTheCommandLines) {
     EXPECT_TRUE(tiledndvi::qgis_test::files_ending_with(scratch_.path(), ".aux.xml").empty());
 }
 
+// The graphical modeler's view: a one-step model whose input is a model
+// parameter and whose output is a model output.
+TEST_F(QgisAlgorithm, RunsAsAStepOfAModel) {
+    QgsProcessingModelAlgorithm model(QStringLiteral("ndvi model"), QStringLiteral("tests"));
+    model.addModelParameter(new QgsProcessingParameterRasterLayer(QStringLiteral("scene"), QStringLiteral("Scene")),
+                            QgsProcessingModelParameter(QStringLiteral("scene")));
+    QgsProcessingModelChildAlgorithm step(QStringLiteral("tiledndvi:ndvi"));
+    step.setChildId(QStringLiteral("ndvi"));
+    step.addParameterSources(QStringLiteral("INPUT"),
+                             {QgsProcessingModelChildParameterSource::fromModelParameter(QStringLiteral("scene"))});
+    step.addParameterSources(QStringLiteral("TILE_COLUMNS"), {QgsProcessingModelChildParameterSource::fromStaticValue(2)});
+    step.addParameterSources(QStringLiteral("TILE_ROWS"), {QgsProcessingModelChildParameterSource::fromStaticValue(2)});
+    QgsProcessingModelOutput result(QStringLiteral("result"), QStringLiteral("NDVI"));
+    result.setChildId(QStringLiteral("ndvi"));
+    result.setChildOutputName(QStringLiteral("OUTPUT"));
+    step.setModelOutputs({{QStringLiteral("result"), result}});
+    model.addChildAlgorithm(step);
+
+    const std::string output = scratch_.file("model.tif");
+    QgsProcessingContext context;
+    RecordingFeedback feedback;
+    bool ok = false;
+    const QVariantMap outputs = model.run(
+        {{QStringLiteral("scene"), q(sample_)}, {QStringLiteral("ndvi:result"), q(output)}}, context, &feedback, &ok);
+    ASSERT_TRUE(ok) << feedback.errors.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(outputs.value(QStringLiteral("ndvi:result")).toString(), q(output));
+    const auto cli = run_cli({"ndvi", "-q", sample_, scratch_.file("cli.tif")});
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    EXPECT_EQ(band_bytes(output), band_bytes(scratch_.file("cli.tif")));
+}
+
 TEST_F(QgisAlgorithm, ReportsProgressUpTo100OnTheCallingThread) {
     // One thread: a report per tile. Two threads: the caller's thread reports
     // whenever it is free, so fewer, but never from another thread.
@@ -387,7 +422,9 @@ TEST_F(QgisAlgorithm, ReportsProgressUpTo100OnTheCallingThread) {
                                                 {"THREADS", threads},
                                                 {"OUTPUT", q(scratch_.file("out.tif"))}});
         ASSERT_TRUE(result.ok) << result.errors.toStdString();
-        if (threads == 1) EXPECT_GE(result.progress_updates, 16);
+        if (threads == 1) {
+            EXPECT_GE(result.progress_updates, 16);
+        }
         EXPECT_DOUBLE_EQ(result.last_progress, 100.0);
         EXPECT_FALSE(result.progress_on_other_thread);
     }
