@@ -70,6 +70,7 @@ AlgorithmFlavour make_ndvi_flavour() {
         "Sentinel-2). Its grid must match INPUT exactly: size, geotransform and CRS.");
     f.other_is_minuend = true;
     f.band_description = "NDVI";
+    f.output_label = QStringLiteral("NDVI");
     f.color_ramp = QStringLiteral("YlGn");
     return f;
 }
@@ -98,6 +99,7 @@ AlgorithmFlavour make_normalized_difference_flavour() {
         "Optional raster holding band B. Its grid must match INPUT exactly: size, geotransform and CRS.");
     f.other_is_minuend = false;
     f.band_description = "normalized difference";
+    f.output_label = QStringLiteral("Normalized difference");
     f.color_ramp = QStringLiteral("RdYlBu");
     return f;
 }
@@ -221,9 +223,7 @@ void NormalizedDifferenceAlgorithm::initAlgorithm(const QVariantMap&) {
     widget.insert(QStringLiteral("class"), QString::fromLatin1(raster_options_widget));
     options->setMetadata({{QStringLiteral("widget_wrapper"), widget}});
     add(options, creation_options_help, true);
-    add(new QgsProcessingParameterRasterDestination(parameter::output, f.band_description == "NDVI"
-                                                                           ? QObject::tr("NDVI")
-                                                                           : QObject::tr("Normalized difference")),
+    add(new QgsProcessingParameterRasterDestination(parameter::output, f.output_label),
         QObject::tr("The result: one Float32 (or Float64) band, georeferenced like INPUT. The GDAL format "
                     "follows the file extension (.tif GeoTIFF, .img Erdas Imagine, .nc netCDF...); GeoTIFF when "
                     "there is none."));
@@ -249,9 +249,8 @@ NormalizedDifferenceJob NormalizedDifferenceAlgorithm::job_from_inputs(const QVa
     // (typically single-band) files, else the flavour's default.
     const auto band_number = [&](const AlgorithmFlavour::Band& band) {
         if (!is_given(parameters, band.parameter)) return separate ? 1 : band.default_band;
-        bool ok = false;
-        const int number = parameters.value(band.parameter).toInt(&ok);
-        if (!ok || number < 1)
+        const int number = parameterAsInt(parameters, band.parameter, context);
+        if (number < 1)
             throw QgsProcessingException(QObject::tr("%1 must be a band number, 1 or more, not '%2'")
                                              .arg(band.parameter, parameters.value(band.parameter).toString()));
         return number;
@@ -348,9 +347,7 @@ bool NormalizedDifferenceAlgorithm::prepareAlgorithm(const QVariantMap& paramete
     // Runs on the main thread, where layers may be resolved; processAlgorithm()
     // then only needs file names.
     job_ = job_from_inputs(parameters, context);
-    const GDALDataType type = job_.output.type;
     job_.output = output_from_parameters(parameters, context);
-    job_.output.type = type;
     return true;
 }
 
@@ -377,6 +374,8 @@ QVariantMap NormalizedDifferenceAlgorithm::processAlgorithm(const QVariantMap&, 
         throw QgsProcessingException(QObject::tr("Cancelled: no output written"));
     } catch (const Error& error) {
         throw exception_from(error);
+    } catch (const std::exception& error) {  // e.g. out of memory: still a message, not a crash of QGIS
+        throw QgsProcessingException(QString::fromLocal8Bit(error.what()));
     }
     if (feedback != nullptr)
         feedback->pushInfo(QObject::tr("%1 x %2 pixels in %3 %4 on %5 %6")

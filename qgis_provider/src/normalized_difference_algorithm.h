@@ -35,6 +35,7 @@ struct AlgorithmFlavour {
     QString second_input_help;
     bool other_is_minuend = true;  // NDVI = (NIR - red) / (NIR + red); generic = (A - B) / (A + B)
     std::string band_description;  // of the output band
+    QString output_label;          // OUTPUT's description in the toolbox
     QString color_ramp;            // QgsStyle ramp the result is shown with in QGIS
 };
 
