@@ -3,6 +3,7 @@
 // parameters refused with a message a user understands, cancel leaves no file.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QThread>
 
 #include <cpl_conv.h>
@@ -23,6 +26,7 @@
 #include <qgscolorrampshader.h>
 #include <qgsexception.h>
 #include <qgsprocessingalgorithm.h>
+#include <qgsprocessingalgrunnertask.h>
 #include <qgsprocessingcontext.h>
 #include <qgsprocessingfeedback.h>
 #include <qgsprocessingmodelalgorithm.h>
@@ -33,6 +37,7 @@
 #include <qgsrasterlayer.h>
 #include <qgsrastershader.h>
 #include <qgssinglebandpseudocolorrenderer.h>
+#include <qgstaskmanager.h>
 
 #include "qgis_test_environment.h"
 #include "test_support.h"
@@ -377,6 +382,54 @@ TEST_F(QgisAlgorithm, OutputIsBitForBitTheCommandLines) {
         EXPECT_EQ(RasterSignature::of(qgis_output).description, row.description);
     }
     EXPECT_TRUE(tiledndvi::qgis_test::files_ending_with(scratch_.path(), ".aux.xml").empty());
+}
+
+// The toolbox's way: prepared on the main thread, processed in a QgsTask on a
+// worker thread, progress reported from that worker, cancel through the task.
+TEST_F(QgisAlgorithm, RunsAndCancelsInABackgroundTaskLikeTheToolbox) {
+    for (const bool cancel : {false, true}) {
+        SCOPED_TRACE(cancel ? "cancelled" : "to completion");
+        const std::string output = scratch_.file(cancel ? "cancelled.tif" : "task.tif");
+        QgsProcessingContext context;
+        RecordingFeedback feedback;
+        QThread* const main_thread = QThread::currentThread();
+        std::atomic<bool> progress_on_worker{false};
+        std::atomic<bool> progress_on_main{false};
+        QObject::connect(&feedback, &QgsFeedback::progressChanged, &feedback, [&](double progress) {
+            (QThread::currentThread() == main_thread ? progress_on_main : progress_on_worker) = true;
+            if (cancel && progress > 0 && !feedback.isCanceled()) feedback.cancel();  // what the Cancel button does
+        }, Qt::DirectConnection);
+        auto* task = new QgsProcessingAlgRunnerTask(
+            &algorithm(QStringLiteral("tiledndvi:ndvi")),
+            {{"INPUT", q(sample_)}, {"TILE_COLUMNS", 1}, {"TILE_ROWS", 32}, {"THREADS", 1}, {"OUTPUT", q(output)}},
+            context, &feedback);
+        bool finished = false, succeeded = false;
+        QVariantMap results;
+        QObject::connect(task, &QgsProcessingAlgRunnerTask::executed, [&](bool success, const QVariantMap& r) {
+            finished = true;
+            succeeded = success;
+            results = r;
+        });
+        QgsApplication::taskManager()->addTask(task);
+        QElapsedTimer clock;
+        clock.start();
+        while (!finished && clock.elapsed() < 60000) QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        ASSERT_TRUE(finished);
+        EXPECT_TRUE(progress_on_worker);
+        EXPECT_FALSE(progress_on_main);
+        if (cancel) {
+            EXPECT_FALSE(succeeded);
+            EXPECT_FALSE(fs::exists(output));
+            EXPECT_TRUE(leftovers().empty() || leftovers() == std::vector<std::string>{"task.tif"});
+        } else {
+            ASSERT_TRUE(succeeded) << feedback.errors.join(QLatin1Char('\n')).toStdString();
+            EXPECT_EQ(results.value(QStringLiteral("OUTPUT")).toString(), q(output));
+            const auto cli = run_cli({"ndvi", "-q", sample_, scratch_.file("cli.tif")});
+            ASSERT_EQ(cli.exit_code, 0) << cli.err;
+            EXPECT_EQ(band_bytes(output), band_bytes(scratch_.file("cli.tif")));
+            fs::remove(scratch_.file("cli.tif"));
+        }
+    }
 }
 
 // The graphical modeler's view: a one-step model whose input is a model
