@@ -144,6 +144,25 @@ TEST_P(EveryInputType, ExtremesMatchTheCli) {
     const ReadResult driver = read_band_as("NDVI:red=1,nir=2:" + input);
     ASSERT_TRUE(driver.ok) << driver.error;
     EXPECT_EQ(describe_difference(driver.bytes, expected), "") << "NDVI: driver";
+
+    // The driver reads red-before-NIR pixel-interleaved files in file order and
+    // restores the sign; NIR first, or band-interleaved, it reads as the CLI
+    // does. Every layout gives the same bits.
+    test::RasterSpec reversed = spec;
+    std::swap(reversed.bands[0], reversed.bands[1]);
+    const std::string reversed_input = scratch.file("reversed.tif");
+    test::write_raster(reversed_input, reversed);
+    const ReadResult nir_first = read_band_as("NDVI:red=2,nir=1:" + reversed_input);
+    ASSERT_TRUE(nir_first.ok) << nir_first.error;
+    EXPECT_EQ(describe_difference(nir_first.bytes, expected), "") << "NIR band first in the file";
+    test::RasterSpec by_band = spec;
+    by_band.creation_options = {"INTERLEAVE=BAND"};
+    const std::string by_band_input = scratch.file("by_band.tif");
+    test::write_raster(by_band_input, by_band);
+    const ReadResult band_interleaved = read_band_as("NDVI:red=1,nir=2:" + by_band_input);
+    ASSERT_TRUE(band_interleaved.ok) << band_interleaved.error;
+    EXPECT_EQ(describe_difference(band_interleaved.bytes, expected), "") << "band-interleaved file";
+
     const ReadResult vrt = read_band_as(vrt_xml(ndvi_vrt_for(input, 1, 2)));
     ASSERT_TRUE(vrt.ok) << vrt.error;
     EXPECT_EQ(describe_difference(vrt.bytes, expected), "") << "ndvi pixel function";
