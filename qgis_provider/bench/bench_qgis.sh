@@ -69,7 +69,9 @@ run_one() {
   case "$1" in
     startup) timed "$qgis_process" help tiledndvi:ndvi ;;
     list) timed "$qgis_process" list ;;
-    cli) timed "$cli" ndvi -q --overwrite --red 1 --nir 2 "$input" "$work/ndvi_cli.tif" ;;
+    cli)
+      rm -f "$work/ndvi_cli.tif"  # both contenders write a new file (deleting 200 MB is not free)
+      timed "$cli" ndvi -q --red 1 --nir 2 "$input" "$work/ndvi_cli.tif" ;;
     qgis_process)
       rm -f "$work/ndvi_qgis.tif"
       timed "$qgis_process" run tiledndvi:ndvi -- "INPUT=$input" RED_BAND=1 NIR_BAND=2 "OUTPUT=$work/ndvi_qgis.tif" ;;
