@@ -3,15 +3,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <utility>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <cpl_error.h>
 
 #include "connection_string.h"
-#include "pixel_functions.h"
 #include "threads.h"
 #include "tiledndvi/error.h"
 #include "tiledndvi/tile_grid.h"
@@ -23,17 +22,15 @@ namespace {
 constexpr GDALDataType output_type = GDT_Float32;
 constexpr double output_nodata = std::numeric_limits<double>::quiet_NaN();
 
-// Windows a request is cut into for the engine's threads: full-width bands of
-// rows, several per thread (so a slow window does not leave a core idle), with
-// boundaries on the input's block rows so no two threads decode one block.
-std::vector<Tile> plan_windows(int x, int y, int width, int height, int block_height, int threads) {
-    const std::int64_t pixels = static_cast<std::int64_t>(width) * height;
-    if (threads <= 1 || pixels < parallel_threshold_pixels || height < 2)
-        return {Tile{x, y, width, height, 0, 0}};
-    const std::int64_t max_window_pixels = std::int64_t(1) << 20;  // about 4 MiB of Float32 out
-    const std::int64_t window_pixels =
-        std::clamp<std::int64_t>(pixels / (4 * threads), parallel_threshold_pixels / 4, max_window_pixels);
-    std::int64_t step = std::max<std::int64_t>(1, window_pixels / width);
+// Windows a request is cut into for the engine: full-width bands of about
+// 64 Ki pixels, whatever the thread count, with boundaries on the input's block
+// rows (no two threads decode one block). The engine allocates its buffers per
+// call at the largest window's size: small windows keep them in reused heap
+// memory; windows of a whole swath made it map fresh pages on every call, which
+// cost more than the arithmetic.
+std::vector<Tile> plan_windows(int x, int y, int width, int height, int block_height) {
+    constexpr std::int64_t window_pixels = std::int64_t(1) << 16;
+    std::int64_t step = std::max<std::int64_t>(1, window_pixels / std::max(1, width));
     if (block_height > 1) step = std::max<std::int64_t>(block_height, step / block_height * block_height);
     std::vector<Tile> windows;
     for (std::int64_t top = y; top < std::int64_t(y) + height;) {
@@ -44,6 +41,11 @@ std::vector<Tile> plan_windows(int x, int y, int width, int height, int block_he
     }
     return windows;
 }
+
+// Requests of at least this many pixels are computed on all threads. Reading
+// and computing costs about 5 ns a pixel, so below that a parallel region
+// saves less than the few milliseconds libgomp then spins its idle threads.
+constexpr std::int64_t driver_parallel_threshold_pixels = std::int64_t(1) << 20;
 
 // The driver's block shape: the input's tiles when it is tiled, else full-width
 // strips of about 128 Ki pixels (512 KiB) on the input's strip boundaries.
@@ -190,7 +192,7 @@ ReaderPool& NdviDataset::readers_for(bool full_width) {
 void NdviDataset::compute_now(int x, int y, int width, int height, void* data, GDALDataType buffer_type,
                               GSpacing pixel_space, GSpacing line_space, int threads,
                               const ProgressCallback& progress) {
-    const std::vector<Tile> windows = plan_windows(x, y, width, height, pair_.grid.block_height, threads);
+    const std::vector<Tile> windows = plan_windows(x, y, width, height, pair_.grid.block_height);
     CPLDebug(driver_name, "rows %d-%d, columns %d-%d: %zu windows on up to %d threads", y, y + height - 1, x,
              x + width - 1, windows.size(), threads);
     // Windows are disjoint, so threads write disjoint parts of the buffer: no lock.
@@ -226,7 +228,9 @@ CPLErr NdviDataset::compute(int x, int y, int width, int height, void* data, GDA
                 return CE_None;
             }
         }
-        compute_now(x, y, width, height, data, buffer_type, pixel_space, line_space, plugin_thread_count(), {});
+        const bool large = static_cast<std::int64_t>(width) * height >= driver_parallel_threshold_pixels;
+        compute_now(x, y, width, height, data, buffer_type, pixel_space, line_space,
+                    large ? plugin_thread_count() : 1, {});
         if (full_width) read_ahead_after(y, height);
         return CE_None;
     } catch (const std::exception& error) {
@@ -250,7 +254,7 @@ void NdviDataset::read_ahead_after(int y, int height) {
             nRasterXSize, [this, readers](int row, int rows, int threads, float* out,
                                           const std::function<bool()>& cancelled) {
                 const std::vector<Tile> windows =
-                    plan_windows(0, row, nRasterXSize, rows, pair_.grid.block_height, threads);
+                    plan_windows(0, row, nRasterXSize, rows, pair_.grid.block_height);
                 const WindowSink copy_to_chunk = [&](const Tile& window, const void* pixels) {
                     copy_rows(static_cast<const float*>(pixels), static_cast<int>(window.width),
                               static_cast<int>(window.height), out + (window.y - row) * nRasterXSize, output_type,
@@ -258,9 +262,12 @@ void NdviDataset::read_ahead_after(int y, int height) {
                 };
                 compute_windows(pair_, windows, output_type, output_nodata, threads, copy_to_chunk,
                                 [&](double) { return !cancelled(); }, readers);
-            });
+                        });
     }
-    read_ahead_->start(next_row_, next_height, plugin_thread_count());
+    // One core is left to the caller, who writes the previous swath meanwhile
+    // (on 2 cores the read-ahead is then one thread: no OpenMP team spinning
+    // against the writer).
+    read_ahead_->start(next_row_, next_height, std::max(1, plugin_thread_count() - 1));
 }
 
 NdviRasterBand::NdviRasterBand(NdviDataset* dataset, int block_width, int block_height) {

@@ -10,6 +10,7 @@
 
 #include <cpl_conv.h>
 
+#include "pixel_functions.h"
 #include "plugin_test_support.h"
 
 namespace tiledndvi::plugin_test {
@@ -17,12 +18,14 @@ namespace {
 
 VrtSpec sample_vrt() { return ndvi_vrt_for(test::sample_path(), 3, 4); }
 
-// A 4x upsampled Int16 copy (1396 x 1408): big enough for the functions'
-// multi-threaded path.
+// A 9x upsampled Int16 copy (3141 x 3168, 10 million pixels): whole-band reads
+// take the functions' multi-threaded path.
 std::string large_input(const ScratchDir& scratch) {
     const std::string path = scratch.file("large.tif");
     translate(test::sample_path(), path,
-              {"-q", "-b", "3", "-b", "4", "-ot", "Int16", "-outsize", "400%", "400%", "-r", "nearest"});
+              {"-q", "-b", "3", "-b", "4", "-ot", "Int16", "-outsize", "900%", "900%", "-r", "nearest"});
+    EXPECT_GE(static_cast<long long>(test::raster_info(path).width) * test::raster_info(path).height,
+              gdal_plugin::parallel_threshold_pixels);
     return path;
 }
 
