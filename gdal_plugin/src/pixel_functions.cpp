@@ -1,8 +1,6 @@
 #include "pixel_functions.h"
 
 #include <atomic>
-#include <cerrno>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <new>
