@@ -107,9 +107,7 @@ int parse_band(const std::string& text, const Option& option) {
 
 }  // namespace
 
-bool has_connection_prefix(const char* text) {
-    return text != nullptr && STARTS_WITH_CI(text, connection_prefix);
-}
+bool has_connection_prefix(const char* text) { return text != nullptr && STARTS_WITH_CI(text, connection_prefix); }
 
 ConnectionString parse_connection_string(const std::string& text) {
     if (!has_connection_prefix(text.c_str())) fail(text, std::string("it does not start with ") + connection_prefix);

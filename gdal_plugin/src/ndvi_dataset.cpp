@@ -85,8 +85,8 @@ void restore_sign(const float* in, std::size_t count, unsigned char* out) {
 
 // Copies packed Float32 rows into a buffer of any type and spacing, restoring
 // the sign first when `negated`.
-void copy_rows(const float* pixels, int width, int height, void* data, GDALDataType buffer_type,
-               GSpacing pixel_space, GSpacing line_space, bool negated = false) {
+void copy_rows(const float* pixels, int width, int height, void* data, GDALDataType buffer_type, GSpacing pixel_space,
+               GSpacing line_space, bool negated = false) {
     const std::size_t row_bytes = static_cast<std::size_t>(width) * sizeof(float);
     const bool packed = buffer_type == output_type && pixel_space == static_cast<GSpacing>(sizeof(float));
     std::vector<float> row_buffer(negated && !packed ? width : 0);
@@ -136,8 +136,8 @@ int NdviDataset::Identify(GDALOpenInfo* open_info) { return has_connection_prefi
 GDALDataset* NdviDataset::Open(GDALOpenInfo* open_info) {
     if (!Identify(open_info) || (open_info->nOpenFlags & GDAL_OF_RASTER) == 0) return nullptr;
     if (open_info->eAccess == GA_Update) {
-        CPLError(CE_Failure, CPLE_NotSupported,
-                 "the %s driver is read-only: %s cannot be opened for update", driver_name, open_info->pszFilename);
+        CPLError(CE_Failure, CPLE_NotSupported, "the %s driver is read-only: %s cannot be opened for update",
+                 driver_name, open_info->pszFilename);
         return nullptr;
     }
     ConnectionString connection;
@@ -156,8 +156,8 @@ GDALDataset* NdviDataset::Open(GDALOpenInfo* open_info) {
         // bands are asked for in file order; the engine asks for a then b. With
         // red first in the file, compute (red - NIR) / (red + NIR) and restore
         // the sign: the same bits, read about three times faster.
-        const bool negated = pair.same_file() && connection.red_band < connection.nir_band &&
-                             pixel_interleaved(connection.red_path);
+        const bool negated =
+            pair.same_file() && connection.red_band < connection.nir_band && pixel_interleaved(connection.red_path);
         if (negated) {
             std::swap(pair.a, pair.b);
             std::swap(pair.a_type, pair.b_type);
@@ -229,8 +229,8 @@ CPLErr NdviDataset::compute(int x, int y, int width, int height, void* data, GDA
             }
         }
         const bool large = static_cast<std::int64_t>(width) * height >= driver_parallel_threshold_pixels;
-        compute_now(x, y, width, height, data, buffer_type, pixel_space, line_space,
-                    large ? plugin_thread_count() : 1, {});
+        compute_now(x, y, width, height, data, buffer_type, pixel_space, line_space, large ? plugin_thread_count() : 1,
+                    {});
         if (full_width) read_ahead_after(y, height);
         return CE_None;
     } catch (const std::exception& error) {
@@ -249,20 +249,13 @@ void NdviDataset::read_ahead_after(int y, int height) {
         static_cast<std::int64_t>(nRasterXSize) * next_height > max_read_ahead_pixels)
         return;
     if (!read_ahead_) {
-        ReaderPool* readers = &readers_for(true);  // created here, on the caller's thread
+        readers_for(true);  // created here, on the caller's thread, before the background uses it
         read_ahead_ = std::make_unique<ReadAhead>(
-            nRasterXSize, [this, readers](int row, int rows, int threads, float* out,
-                                          const std::function<bool()>& cancelled) {
-                const std::vector<Tile> windows =
-                    plan_windows(0, row, nRasterXSize, rows, pair_.grid.block_height);
-                const WindowSink copy_to_chunk = [&](const Tile& window, const void* pixels) {
-                    copy_rows(static_cast<const float*>(pixels), static_cast<int>(window.width),
-                              static_cast<int>(window.height), out + (window.y - row) * nRasterXSize, output_type,
-                              sizeof(float), static_cast<GSpacing>(nRasterXSize) * sizeof(float), negated_);
-                };
-                compute_windows(pair_, windows, output_type, output_nodata, threads, copy_to_chunk,
-                                [&](double) { return !cancelled(); }, readers);
-                        });
+            nRasterXSize, [this](int row, int rows, int threads, float* out, const std::function<bool()>& cancelled) {
+                compute_now(0, row, nRasterXSize, rows, out, output_type, sizeof(float),
+                            static_cast<GSpacing>(nRasterXSize) * sizeof(float), threads,
+                            [&](double) { return !cancelled(); });
+            });
     }
     // One core is left to the caller, who writes the previous swath meanwhile
     // (on 2 cores the read-ahead is then one thread: no OpenMP team spinning
@@ -294,19 +287,18 @@ CPLErr NdviRasterBand::IReadBlock(int block_x, int block_y, void* image) {
                                                     static_cast<GSpacing>(size) * nBlockXSize);
 }
 
-CPLErr NdviRasterBand::IRasterIO(GDALRWFlag rw_flag, int x, int y, int width, int height, void* data,
-                                 int buffer_width, int buffer_height, GDALDataType buffer_type, GSpacing pixel_space,
-                                 GSpacing line_space, GDALRasterIOExtraArg* extra) {
+CPLErr NdviRasterBand::IRasterIO(GDALRWFlag rw_flag, int x, int y, int width, int height, void* data, int buffer_width,
+                                 int buffer_height, GDALDataType buffer_type, GSpacing pixel_space, GSpacing line_space,
+                                 GDALRasterIOExtraArg* extra) {
     if (rw_flag != GF_Read) {
         CPLError(CE_Failure, CPLE_NoWriteAccess, "the %s driver is read-only", driver_name);
         return CE_Failure;
     }
     // Resampled reads (overviews, previews) go through blocks and GDAL's resampling.
     if (buffer_width != width || buffer_height != height)
-        return GDALRasterBand::IRasterIO(rw_flag, x, y, width, height, data, buffer_width, buffer_height,
-                                         buffer_type, pixel_space, line_space, extra);
-    return static_cast<NdviDataset*>(poDS)->compute(x, y, width, height, data, buffer_type, pixel_space,
-                                                    line_space);
+        return GDALRasterBand::IRasterIO(rw_flag, x, y, width, height, data, buffer_width, buffer_height, buffer_type,
+                                         pixel_space, line_space, extra);
+    return static_cast<NdviDataset*>(poDS)->compute(x, y, width, height, data, buffer_type, pixel_space, line_space);
 }
 
 void register_ndvi_driver() {

@@ -28,8 +28,8 @@ public:
 
     // Computes the window (x, y, width, height) at full resolution into a
     // caller's buffer of any type and spacing. Reports failures with CPLError.
-    CPLErr compute(int x, int y, int width, int height, void* data, GDALDataType buffer_type,
-                   GSpacing pixel_space, GSpacing line_space);
+    CPLErr compute(int x, int y, int width, int height, void* data, GDALDataType buffer_type, GSpacing pixel_space,
+                   GSpacing line_space);
 
 private:
     NdviDataset(const BandPair& pair, bool negated);
@@ -37,8 +37,8 @@ private:
     ReaderPool& readers_for(bool full_width);
     // Computes full-resolution rows into a packed Float32 buffer or any
     // caller's buffer; throws Error.
-    void compute_now(int x, int y, int width, int height, void* data, GDALDataType buffer_type,
-                     GSpacing pixel_space, GSpacing line_space, int threads, const ProgressCallback& progress);
+    void compute_now(int x, int y, int width, int height, void* data, GDALDataType buffer_type, GSpacing pixel_space,
+                     GSpacing line_space, int threads, const ProgressCallback& progress);
     // After a full-width request: when reads go top to bottom, starts the next swath.
     void read_ahead_after(int y, int height);
 
@@ -49,7 +49,7 @@ private:
     // through the cache, as direct reads would decode whole strips per window.
     std::unique_ptr<ReaderPool> direct_readers_;
     std::unique_ptr<ReaderPool> cached_readers_;
-    int next_row_ = 0;  // where the next full-width request starts when reading top to bottom
+    int next_row_ = 0;                       // where the next full-width request starts when reading top to bottom
     std::unique_ptr<ReadAhead> read_ahead_;  // last: stopped before the pools go
     OGRSpatialReference srs_;
     bool has_srs_ = false;

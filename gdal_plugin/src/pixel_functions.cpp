@@ -100,8 +100,8 @@ bool fetch_arguments(const FunctionSpec& spec, CSLConstList list, Arguments& arg
         }
         double number = 0;
         if (!parse_number(value, number)) {
-            CPLError(CE_Failure, CPLE_AppDefined, "%s: argument %s must be a number, not '%s'", spec.name,
-                     name.c_str(), value != nullptr ? value : "");
+            CPLError(CE_Failure, CPLE_AppDefined, "%s: argument %s must be a number, not '%s'", spec.name, name.c_str(),
+                     value != nullptr ? value : "");
             return false;
         }
         target->has_value = true;
@@ -164,7 +164,8 @@ bool compute(const Call& call, GDALDataType source_type) {
             const auto* second_row = static_cast<const unsigned char*>(call.second) + y * source_row_bytes;
             inputs.a = call.first_is_minuend ? first_row : second_row;
             inputs.b = call.first_is_minuend ? second_row : first_row;
-            unsigned char* out_row = static_cast<unsigned char*>(call.out) + static_cast<std::ptrdiff_t>(y) * call.line_space;
+            unsigned char* out_row =
+                static_cast<unsigned char*>(call.out) + static_cast<std::ptrdiff_t>(y) * call.line_space;
             try {
                 normalized_difference(inputs, width, staging_type, direct ? out_row : staging.data(),
                                       call.arguments.output_nodata);
@@ -188,9 +189,8 @@ CPLErr run(const FunctionSpec& spec, void** sources, int source_count, void* out
            GDALDataType source_type, GDALDataType buffer_type, int pixel_space, int line_space,
            CSLConstList argument_list) {
     if (source_count != 2) {
-        CPLError(CE_Failure, CPLE_AppDefined,
-                 "%s: needs exactly 2 sources (%s, then %s), but the VRT band has %d", spec.name, spec.first_source,
-                 spec.second_source, source_count);
+        CPLError(CE_Failure, CPLE_AppDefined, "%s: needs exactly 2 sources (%s, then %s), but the VRT band has %d",
+                 spec.name, spec.first_source, spec.second_source, source_count);
         return CE_Failure;
     }
     if (!is_supported_input_type(source_type)) {
@@ -222,11 +222,10 @@ CPLErr run(const FunctionSpec& spec, void** sources, int source_count, void* out
 
 }  // namespace
 
-CPLErr ndvi_pixel_function(void** sources, int source_count, void* out, int width, int height,
-                           GDALDataType source_type, GDALDataType buffer_type, int pixel_space, int line_space,
-                           CSLConstList arguments) {
-    return run(ndvi_spec, sources, source_count, out, width, height, source_type, buffer_type, pixel_space,
-               line_space, arguments);
+CPLErr ndvi_pixel_function(void** sources, int source_count, void* out, int width, int height, GDALDataType source_type,
+                           GDALDataType buffer_type, int pixel_space, int line_space, CSLConstList arguments) {
+    return run(ndvi_spec, sources, source_count, out, width, height, source_type, buffer_type, pixel_space, line_space,
+               arguments);
 }
 
 CPLErr normalized_difference_pixel_function(void** sources, int source_count, void* out, int width, int height,

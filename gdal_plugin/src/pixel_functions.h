@@ -26,9 +26,8 @@ namespace tiledndvi::gdal_plugin {
 // 2 cores they ran as fast and without burning the second core.
 constexpr long long parallel_threshold_pixels = 8LL << 20;
 
-CPLErr ndvi_pixel_function(void** sources, int source_count, void* out, int width, int height,
-                           GDALDataType source_type, GDALDataType buffer_type, int pixel_space, int line_space,
-                           CSLConstList arguments);
+CPLErr ndvi_pixel_function(void** sources, int source_count, void* out, int width, int height, GDALDataType source_type,
+                           GDALDataType buffer_type, int pixel_space, int line_space, CSLConstList arguments);
 
 CPLErr normalized_difference_pixel_function(void** sources, int source_count, void* out, int width, int height,
                                             GDALDataType source_type, GDALDataType buffer_type, int pixel_space,

@@ -3,7 +3,6 @@
 #include <exception>
 #include <utility>
 
-
 namespace tiledndvi::gdal_plugin {
 
 ReadAhead::ReadAhead(int raster_width, Job job) : raster_width_(raster_width), job_(std::move(job)) {}

@@ -152,10 +152,9 @@ ReadResult read_band_as(const std::string& name, GDALDataType type) {
     return result;
 }
 
-void run_cli_ndvi(const std::string& input, const std::string& output, int red, int nir,
-                  const std::string& nir_input) {
-    std::vector<std::string> args = {"ndvi", input, output, "--red", std::to_string(red), "--nir",
-                                      std::to_string(nir), "--overwrite", "-q"};
+void run_cli_ndvi(const std::string& input, const std::string& output, int red, int nir, const std::string& nir_input) {
+    std::vector<std::string> args = {
+        "ndvi", input, output, "--red", std::to_string(red), "--nir", std::to_string(nir), "--overwrite", "-q"};
     if (!nir_input.empty()) {
         args.push_back("--nir-input");
         args.push_back(nir_input);

@@ -37,10 +37,10 @@ struct VrtSpec {
     int width = 0;
     int height = 0;
     std::string function = "ndvi";
-    std::string transfer_type;  // empty: no <SourceTransferType>
-    std::vector<std::pair<std::string, int>> sources;               // (path, band)
-    std::vector<std::pair<std::string, std::string>> arguments;      // PixelFunctionArguments
-    std::optional<std::string> nodata = std::string("nan");          // <NoDataValue>
+    std::string transfer_type;                                   // empty: no <SourceTransferType>
+    std::vector<std::pair<std::string, int>> sources;            // (path, band)
+    std::vector<std::pair<std::string, std::string>> arguments;  // PixelFunctionArguments
+    std::optional<std::string> nodata = std::string("nan");      // <NoDataValue>
     std::string data_type = "Float32";
 };
 std::string vrt_xml(const VrtSpec& spec);

@@ -88,9 +88,9 @@ TEST_F(NdviDriver, BlockAndResampledReadsMatchTheCli) {
     GDALDatasetUniquePtr cli(GDALDataset::Open(reference_.c_str(), GDAL_OF_RASTER));
     std::vector<float> ours(static_cast<std::size_t>(w / 2) * (h / 2)), theirs(ours.size());
     ASSERT_EQ(band->RasterIO(GF_Read, 0, 0, w, h, ours.data(), w / 2, h / 2, GDT_Float32, 0, 0, nullptr), CE_None);
-    ASSERT_EQ(cli->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, theirs.data(), w / 2, h / 2, GDT_Float32, 0, 0,
-                                              nullptr),
-              CE_None);
+    ASSERT_EQ(
+        cli->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, theirs.data(), w / 2, h / 2, GDT_Float32, 0, 0, nullptr),
+        CE_None);
     EXPECT_EQ(std::memcmp(ours.data(), theirs.data(), ours.size() * 4), 0) << "half-size read";
 }
 
@@ -237,8 +237,8 @@ TEST_F(NdviDriver, RedAndNirInTwoFiles) {
 
     std::string quoted;  // nir_file="...", with \" and \\ escaped
     for (char c : nir) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-    for (const std::string& text : {"NDVI:nir_file=\"" + quoted + "\":" + red,
-                                    "NDVI:red=1,nir=1,nir_file=\"" + quoted + "\":" + red}) {
+    for (const std::string& text :
+         {"NDVI:nir_file=\"" + quoted + "\":" + red, "NDVI:red=1,nir=1,nir_file=\"" + quoted + "\":" + red}) {
         SCOPED_TRACE(text);
         const ReadResult read = read_band_as(text);
         ASSERT_TRUE(read.ok) << read.error;

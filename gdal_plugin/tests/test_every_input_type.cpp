@@ -17,16 +17,18 @@ namespace {
 struct TypeRow {
     const char* type;
     std::vector<std::string> scale;  // gdal_translate -scale arguments (empty: values as they are)
+    double lowest;                   // the type's extremes
+    double highest;
 };
 
 const std::vector<TypeRow> type_rows = {
-    {"Byte", {}},
-    {"UInt16", {"-scale", "0", "255", "0", "65535"}},
-    {"Int16", {"-scale", "0", "255", "-32768", "32767"}},
-    {"UInt32", {"-scale", "0", "255", "0", "4294967295"}},
-    {"Int32", {"-scale", "0", "255", "-2147483648", "2147483647"}},
-    {"Float32", {"-scale", "0", "255", "-0.5", "1.7"}},
-    {"Float64", {"-scale", "0", "255", "-1000000.25", "3000000.75"}},
+    {"Byte", {}, 0, 255},
+    {"UInt16", {"-scale", "0", "255", "0", "65535"}, 0, 65535},
+    {"Int16", {"-scale", "0", "255", "-32768", "32767"}, -32768, 32767},
+    {"UInt32", {"-scale", "0", "255", "0", "4294967295"}, 0, 4294967295.0},
+    {"Int32", {"-scale", "0", "255", "-2147483648", "2147483647"}, -2147483648.0, 2147483647},
+    {"Float32", {"-scale", "0", "255", "-0.5", "1.7"}, -3.4028234663852886e38, 3.4028234663852886e38},
+    {"Float64", {"-scale", "0", "255", "-1000000.25", "3000000.75"}, -1.7976931348623157e308, 1.7976931348623157e308},
 };
 
 // gtest prints parameters in failure messages and test listings.
@@ -38,9 +40,8 @@ class EveryInputType : public ::testing::TestWithParam<TypeRow> {};
 double centre_red_value(const std::string& path) {
     GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
     double value = 0;
-    EXPECT_EQ(dataset->GetRasterBand(1)->RasterIO(GF_Read, dataset->GetRasterXSize() / 2,
-                                                  dataset->GetRasterYSize() / 2, 1, 1, &value, 1, 1, GDT_Float64, 0,
-                                                  0, nullptr),
+    EXPECT_EQ(dataset->GetRasterBand(1)->RasterIO(GF_Read, dataset->GetRasterXSize() / 2, dataset->GetRasterYSize() / 2,
+                                                  1, 1, &value, 1, 1, GDT_Float64, 0, 0, nullptr),
               CE_None);
     return value;
 }
@@ -97,21 +98,13 @@ TEST_P(EveryInputType, ExtremesMatchTheCli) {
     const TypeRow& row = GetParam();
     const GDALDataType type = GDALGetDataTypeByName(row.type);
     const bool is_float = type == GDT_Float32 || type == GDT_Float64;
-    const bool is_signed = type != GDT_Byte && type != GDT_UInt16 && type != GDT_UInt32;
-    double lowest = 0, highest = 0;
-    switch (type) {
-        case GDT_Byte: highest = 255; break;
-        case GDT_UInt16: highest = 65535; break;
-        case GDT_Int16: lowest = -32768; highest = 32767; break;
-        case GDT_UInt32: highest = 4294967295.0; break;
-        case GDT_Int32: lowest = -2147483648.0; highest = 2147483647; break;
-        case GDT_Float32: lowest = -3.4028234663852886e38; highest = 3.4028234663852886e38; break;
-        default: lowest = -1.7976931348623157e308; highest = 1.7976931348623157e308; break;
-    }
+    const bool is_signed = row.lowest < 0;
+    const double lowest = row.lowest, highest = row.highest;
     const double nodata = is_signed ? -7 : 7;
-    std::vector<std::pair<double, double>> pairs = {  // (red, NIR)
-        {0, 0}, {highest, highest}, {highest, 0}, {0, highest}, {1, highest}, {highest - 1, highest},
-        {nodata, 10}, {10, nodata}, {3, 5}, {5, 3}, {1, 2}};
+    std::vector<std::pair<double, double>> pairs = {
+        // (red, NIR)
+        {0, 0},       {highest, highest}, {highest, 0}, {0, highest}, {1, highest}, {highest - 1, highest},
+        {nodata, 10}, {10, nodata},       {3, 5},       {5, 3},       {1, 2}};
     if (is_signed) {
         pairs.insert(pairs.end(), {{lowest, highest}, {lowest, lowest}, {-5, 5}, {lowest, 0}, {-3, -1}, {-1, 200}});
     }

@@ -32,8 +32,8 @@ TEST(Examples, Landsat7NdwiVrtMatchesTheCli) {
     const std::string input = scratch.file("green_nir.tif");
     translate(test::sample_path(), input, {"-q", "-b", "2", "-b", "4", "-a_nodata", "0"});
     const std::string reference = scratch.file("cli.tif");
-    const CommandResult cli = test::run_cli(
-        {"ndvi", input, reference, "--nir", "1", "--red", "2", "--dst-nodata", "-9999", "-q"});
+    const CommandResult cli =
+        test::run_cli({"ndvi", input, reference, "--nir", "1", "--red", "2", "--dst-nodata", "-9999", "-q"});
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
     const ReadResult read = read_band_as(example("landsat7_ndwi.vrt"));
     ASSERT_TRUE(read.ok) << read.error;
@@ -76,9 +76,9 @@ TEST_F(BatchScripts, ShellScript) {
 }
 
 TEST_F(BatchScripts, ShellScriptExplainsAMissingPlugin) {
-    const CommandResult result = test::run_command("GDAL_DRIVER_PATH=/nonexistent bash " +
-                                                   shell_quote(example("ndvi_folder.sh")) + " " + shell_quote(input_) +
-                                                   " " + shell_quote(scratch_.file("out")));
+    const CommandResult result =
+        test::run_command("GDAL_DRIVER_PATH=/nonexistent bash " + shell_quote(example("ndvi_folder.sh")) + " " +
+                          shell_quote(input_) + " " + shell_quote(scratch_.file("out")));
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_NE(result.err.find("GDAL does not know the TiledNDVI driver"), std::string::npos) << result.err;
 }

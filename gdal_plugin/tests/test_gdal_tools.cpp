@@ -94,9 +94,8 @@ TEST_F(GdalTools, GdalinfoStatsAgreeWithTheCliOutput) {
 
 TEST_F(GdalTools, MalformedStringsFailWithTheExpectedForm) {
     const std::string output = scratch_.file("never.tif");
-    const CommandResult result =
-        run_with_plugin("gdal_translate -q " + shell_quote("NDVI:red=three:" + test::sample_path()) + " " +
-                        shell_quote(output));
+    const CommandResult result = run_with_plugin(
+        "gdal_translate -q " + shell_quote("NDVI:red=three:" + test::sample_path()) + " " + shell_quote(output));
     EXPECT_NE(result.exit_code, 0);
     EXPECT_NE(result.err.find("red band must be a band number (1, 2, ...), not 'three'"), std::string::npos)
         << result.err;

@@ -14,17 +14,17 @@ namespace fs = std::filesystem;
 
 TEST(Install, PutsThePluginWhereGdalFindsIt) {
     ScratchDir prefix;
-    const CommandResult install = test::run_command(shell_quote(TILEDNDVI_CMAKE) + " --install " +
-                                                    shell_quote(TILEDNDVI_BUILD_DIR) + " --prefix " +
-                                                    shell_quote(prefix.path()));
+    const CommandResult install =
+        test::run_command(shell_quote(TILEDNDVI_CMAKE) + " --install " + shell_quote(TILEDNDVI_BUILD_DIR) +
+                          " --prefix " + shell_quote(prefix.path()));
     ASSERT_EQ(install.exit_code, 0) << install.err << install.out;
     const fs::path plugin_dir = fs::path(prefix.path()) / TILEDNDVI_PLUGIN_INSTALL_DIR;
     EXPECT_EQ(plugin_dir.filename(), "gdalplugins");
     ASSERT_TRUE(fs::exists(plugin_dir / "gdal_TiledNDVI.so")) << plugin_dir;
 
     // GDAL loads the installed copy from there.
-    const CommandResult formats = test::run_command("GDAL_DRIVER_PATH=" + shell_quote(plugin_dir.string()) +
-                                                    " gdalinfo --formats");
+    const CommandResult formats =
+        test::run_command("GDAL_DRIVER_PATH=" + shell_quote(plugin_dir.string()) + " gdalinfo --formats");
     ASSERT_EQ(formats.exit_code, 0) << formats.err;
     EXPECT_NE(formats.out.find("TiledNDVI -raster-"), std::string::npos) << formats.out;
 

@@ -159,8 +159,10 @@ TEST(PixelFunction, TwoThreadsOnSeparateHandlesGiveIdenticalResults) {
         for (int repeat = 0; repeat < 3; ++repeat) {
             ReadResult read = read_band_as(xml);
             if (!read.ok) errors[i] = read.error;
-            if (repeat == 0) results[i] = read.bytes;
-            else if (read.bytes != results[i]) errors[i] = "results differ between repeats";
+            if (repeat == 0)
+                results[i] = read.bytes;
+            else if (read.bytes != results[i])
+                errors[i] = "results differ between repeats";
         }
     };
     std::thread first(work, 0), second(work, 1);
@@ -185,54 +187,90 @@ TEST(PixelFunction, SmallBlockReadsGiveTheSameBits) {
     for (int y = 0; y < h; y += 128) {
         for (int x = 0; x < w; x += 128) {
             const int bw = std::min(128, w - x), bh = std::min(128, h - y);
-            ASSERT_EQ(opened.dataset->GetRasterBand(1)->RasterIO(GF_Read, x, y, bw, bh,
-                                                                 values.data() + (static_cast<std::size_t>(y) * w + x) * 4,
-                                                                 bw, bh, GDT_Float32, 4,
-                                                                 static_cast<GSpacing>(w) * 4, nullptr),
+            ASSERT_EQ(opened.dataset->GetRasterBand(1)->RasterIO(
+                          GF_Read, x, y, bw, bh, values.data() + (static_cast<std::size_t>(y) * w + x) * 4, bw, bh,
+                          GDT_Float32, 4, static_cast<GSpacing>(w) * 4, nullptr),
                       CE_None);
         }
     }
     EXPECT_EQ(describe_difference(values, expected), "");
 }
 
+// One change to a good VRT each, and the error it must give.
 struct MalformedVrt {
     const char* what;
-    VrtSpec spec;
+    const char* function;
+    std::vector<std::pair<std::string, std::string>> arguments;
+    int sources;                // bands 3, 4, 5 of the sample, in that order
+    const char* transfer_type;  // <SourceTransferType>
+    bool has_nodata_value;      // <NoDataValue> present
     const char* error;
 };
 
 TEST(PixelFunction, MalformedVrtsGiveClearErrors) {
-    const VrtSpec good = sample_vrt();
-    const std::string sample = test::sample_path();
-    std::vector<MalformedVrt> rows;
-    auto add = [&](const char* what, auto change, const char* error) {
-        VrtSpec spec = good;
-        change(spec);
-        rows.push_back({what, spec, error});
+    const std::vector<MalformedVrt> rows = {
+        {"unknown argument",
+         "ndvi",
+         {{"foo", "1"}},
+         2,
+         "Byte",
+         true,
+         "ndvi: unknown pixel function argument 'foo' (known: red_nodata, nir_nodata"},
+        {"argument not a number",
+         "ndvi",
+         {{"red_nodata", "abc"}},
+         2,
+         "Byte",
+         true,
+         "ndvi: argument red_nodata must be a number, not 'abc'"},
+        {"argument with trailing text",
+         "ndvi",
+         {{"nir_nodata", "5 apples"}},
+         2,
+         "Byte",
+         true,
+         "ndvi: argument nir_nodata must be a number, not '5 apples'"},
+        {"ndvi arguments on normalized_difference",
+         "normalized_difference",
+         {{"red_nodata", "0"}},
+         2,
+         "Byte",
+         true,
+         "normalized_difference: unknown pixel function argument 'red_nodata' (known: a_nodata, b_nodata"},
+        {"one source",
+         "ndvi",
+         {},
+         1,
+         "Byte",
+         true,
+         "ndvi: needs exactly 2 sources (red, then NIR), but the VRT band has 1"},
+        {"three sources",
+         "normalized_difference",
+         {},
+         3,
+         "Byte",
+         true,
+         "normalized_difference: needs exactly 2 sources (A, then B), but the VRT band has 3"},
+        {"complex transfer type",
+         "ndvi",
+         {},
+         2,
+         "CFloat32",
+         true,
+         "ndvi: sources of type CFloat32 are not supported; set <SourceTransferType>"},
+        // GDAL 3.6 itself refuses a builtin NoData argument on a band without one.
+        {"no NoDataValue", "ndvi", {}, 2, "Byte", false, "Raster has no NoData"},
     };
-    add("unknown argument", [](VrtSpec& s) { s.arguments = {{"foo", "1"}}; },
-        "ndvi: unknown pixel function argument 'foo' (known: red_nodata, nir_nodata");
-    add("argument not a number", [](VrtSpec& s) { s.arguments = {{"red_nodata", "abc"}}; },
-        "ndvi: argument red_nodata must be a number, not 'abc'");
-    add("argument with trailing text", [](VrtSpec& s) { s.arguments = {{"nir_nodata", "5 apples"}}; },
-        "ndvi: argument nir_nodata must be a number, not '5 apples'");
-    add("ndvi arguments on normalized_difference",
-        [](VrtSpec& s) {
-            s.function = "normalized_difference";
-            s.arguments = {{"red_nodata", "0"}};
-        },
-        "normalized_difference: unknown pixel function argument 'red_nodata' (known: a_nodata, b_nodata");
-    add("one source", [&](VrtSpec& s) { s.sources = {{sample, 3}}; },
-        "ndvi: needs exactly 2 sources (red, then NIR), but the VRT band has 1");
-    add("three sources", [&](VrtSpec& s) { s.sources = {{sample, 3}, {sample, 4}, {sample, 5}}; },
-        "ndvi: needs exactly 2 sources (red, then NIR), but the VRT band has 3");
-    add("complex transfer type", [](VrtSpec& s) { s.transfer_type = "CFloat32"; },
-        "ndvi: sources of type CFloat32 are not supported; set <SourceTransferType>");
-    // GDAL 3.6 itself refuses a builtin NoData argument on a band without one.
-    add("no NoDataValue", [](VrtSpec& s) { s.nodata.reset(); }, "NoData");
     for (const MalformedVrt& row : rows) {
         SCOPED_TRACE(row.what);
-        const ReadResult read = read_band_as(vrt_xml(row.spec));
+        VrtSpec spec = sample_vrt();
+        spec.function = row.function;
+        spec.arguments = row.arguments;
+        spec.sources.clear();
+        for (int band = 3; band < 3 + row.sources; ++band) spec.sources.emplace_back(test::sample_path(), band);
+        spec.transfer_type = row.transfer_type;
+        if (!row.has_nodata_value) spec.nodata.reset();
+        const ReadResult read = read_band_as(vrt_xml(spec));
         EXPECT_FALSE(read.ok);
         EXPECT_NE(read.error.find(row.error), std::string::npos) << read.error;
     }

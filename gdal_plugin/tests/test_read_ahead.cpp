@@ -28,14 +28,19 @@ void job(int y, int height, int, float* out, const std::function<bool()>& cancel
 TEST(ReadAhead, ServesTheRowsItComputed) {
     ReadAhead read_ahead(width, job);
     std::string error;
-    EXPECT_EQ(read_ahead.take(0, 4, [](const float*) {}, error), ReadAhead::Outcome::none);  // nothing started
+    EXPECT_EQ(read_ahead.take(
+                  0, 4, [](const float*) {}, error),
+              ReadAhead::Outcome::none);  // nothing started
     read_ahead.start(4, 4, 1);
     std::vector<float> got;
-    EXPECT_EQ(read_ahead.take(4, 4, [&](const float* p) { got.assign(p, p + 4 * width); }, error),
+    EXPECT_EQ(read_ahead.take(
+                  4, 4, [&](const float* p) { got.assign(p, p + 4 * width); }, error),
               ReadAhead::Outcome::served);
     EXPECT_EQ(got, (std::vector<float>{4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7}));
     // Taken once only.
-    EXPECT_EQ(read_ahead.take(4, 4, [](const float*) {}, error), ReadAhead::Outcome::none);
+    EXPECT_EQ(read_ahead.take(
+                  4, 4, [](const float*) {}, error),
+              ReadAhead::Outcome::none);
 }
 
 TEST(ReadAhead, DropsOtherRows) {
@@ -43,10 +48,14 @@ TEST(ReadAhead, DropsOtherRows) {
     std::string error;
     read_ahead.start(0, 4, 1);
     bool used = false;
-    EXPECT_EQ(read_ahead.take(0, 5, [&](const float*) { used = true; }, error), ReadAhead::Outcome::none);
+    EXPECT_EQ(read_ahead.take(
+                  0, 5, [&](const float*) { used = true; }, error),
+              ReadAhead::Outcome::none);
     EXPECT_FALSE(used);
     read_ahead.start(20, 4, 1);
-    EXPECT_EQ(read_ahead.take(24, 4, [&](const float*) { used = true; }, error), ReadAhead::Outcome::none);
+    EXPECT_EQ(read_ahead.take(
+                  24, 4, [&](const float*) { used = true; }, error),
+              ReadAhead::Outcome::none);
     EXPECT_FALSE(used);
 }
 
@@ -54,12 +63,16 @@ TEST(ReadAhead, ReportsAFailureToTheRequestThatNeedsTheRows) {
     ReadAhead read_ahead(width, job);
     std::string error;
     read_ahead.start(12, 4, 1);
-    EXPECT_EQ(read_ahead.take(12, 4, [](const float*) {}, error), ReadAhead::Outcome::failed);
+    EXPECT_EQ(read_ahead.take(
+                  12, 4, [](const float*) {}, error),
+              ReadAhead::Outcome::failed);
     EXPECT_EQ(error, "cannot read row 13");
     // A failure on rows nobody asks for is dropped silently.
     read_ahead.start(12, 4, 1);
     error.clear();
-    EXPECT_EQ(read_ahead.take(0, 4, [](const float*) {}, error), ReadAhead::Outcome::none);
+    EXPECT_EQ(read_ahead.take(
+                  0, 4, [](const float*) {}, error),
+              ReadAhead::Outcome::none);
     EXPECT_EQ(error, "");
 }
 
