@@ -2,10 +2,11 @@
 // reports a failure on the request that needed those rows, stops on cancel.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "read_ahead.h"
 
@@ -25,65 +26,67 @@ void job(int y, int height, int, float* out, const std::function<bool()>& cancel
     }
 }
 
+// take() for rows [y, y + height), keeping what it handed over.
+struct Taken {
+    ReadAhead::Outcome outcome;
+    std::vector<float> pixels;
+    std::string error;
+};
+Taken take(ReadAhead& read_ahead, int y, int height) {
+    Taken taken;
+    const auto keep = [&](const float* pixels) { taken.pixels.assign(pixels, pixels + height * width); };
+    taken.outcome = read_ahead.take(y, height, keep, taken.error);
+    return taken;
+}
+
 TEST(ReadAhead, ServesTheRowsItComputed) {
     ReadAhead read_ahead(width, job);
-    std::string error;
-    EXPECT_EQ(read_ahead.take(
-                  0, 4, [](const float*) {}, error),
-              ReadAhead::Outcome::none);  // nothing started
+    EXPECT_EQ(take(read_ahead, 0, 4).outcome, ReadAhead::Outcome::none);  // nothing started
     read_ahead.start(4, 4, 1);
-    std::vector<float> got;
-    EXPECT_EQ(read_ahead.take(
-                  4, 4, [&](const float* p) { got.assign(p, p + 4 * width); }, error),
-              ReadAhead::Outcome::served);
-    EXPECT_EQ(got, (std::vector<float>{4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7}));
-    // Taken once only.
-    EXPECT_EQ(read_ahead.take(
-                  4, 4, [](const float*) {}, error),
-              ReadAhead::Outcome::none);
+    const Taken taken = take(read_ahead, 4, 4);
+    EXPECT_EQ(taken.outcome, ReadAhead::Outcome::served);
+    EXPECT_EQ(taken.pixels, (std::vector<float>{4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7}));
+    EXPECT_EQ(take(read_ahead, 4, 4).outcome, ReadAhead::Outcome::none);  // taken once only
 }
 
 TEST(ReadAhead, DropsOtherRows) {
     ReadAhead read_ahead(width, job);
-    std::string error;
     read_ahead.start(0, 4, 1);
-    bool used = false;
-    EXPECT_EQ(read_ahead.take(
-                  0, 5, [&](const float*) { used = true; }, error),
-              ReadAhead::Outcome::none);
-    EXPECT_FALSE(used);
+    const Taken taller = take(read_ahead, 0, 5);
+    EXPECT_EQ(taller.outcome, ReadAhead::Outcome::none);
+    EXPECT_TRUE(taller.pixels.empty());
     read_ahead.start(20, 4, 1);
-    EXPECT_EQ(read_ahead.take(
-                  24, 4, [&](const float*) { used = true; }, error),
-              ReadAhead::Outcome::none);
-    EXPECT_FALSE(used);
+    const Taken further = take(read_ahead, 24, 4);
+    EXPECT_EQ(further.outcome, ReadAhead::Outcome::none);
+    EXPECT_TRUE(further.pixels.empty());
 }
 
 TEST(ReadAhead, ReportsAFailureToTheRequestThatNeedsTheRows) {
     ReadAhead read_ahead(width, job);
-    std::string error;
     read_ahead.start(12, 4, 1);
-    EXPECT_EQ(read_ahead.take(
-                  12, 4, [](const float*) {}, error),
-              ReadAhead::Outcome::failed);
-    EXPECT_EQ(error, "cannot read row 13");
+    const Taken failed = take(read_ahead, 12, 4);
+    EXPECT_EQ(failed.outcome, ReadAhead::Outcome::failed);
+    EXPECT_EQ(failed.error, "cannot read row 13");
+    EXPECT_TRUE(failed.pixels.empty());
     // A failure on rows nobody asks for is dropped silently.
     read_ahead.start(12, 4, 1);
-    error.clear();
-    EXPECT_EQ(read_ahead.take(
-                  0, 4, [](const float*) {}, error),
-              ReadAhead::Outcome::none);
-    EXPECT_EQ(error, "");
+    const Taken other = take(read_ahead, 0, 4);
+    EXPECT_EQ(other.outcome, ReadAhead::Outcome::none);
+    EXPECT_EQ(other.error, "");
 }
 
-TEST(ReadAhead, CancelStopsALongChunkPromptly) {
-    ReadAhead read_ahead(width, job);
-    read_ahead.start(100, 5000, 1);  // about 10 s if it ran to the end
+TEST(ReadAhead, CancelAndDestructionStopALongChunkPromptly) {
+    auto read_ahead = std::make_unique<ReadAhead>(width, job);
+    read_ahead->start(100, 5000, 1);  // about 10 s if it ran to the end
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    const auto begin = std::chrono::steady_clock::now();
-    read_ahead.cancel();
+    auto begin = std::chrono::steady_clock::now();
+    read_ahead->cancel();
     EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(1));
-    read_ahead.start(100, 5000, 1);  // and destruction cancels too
+    read_ahead->start(100, 5000, 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    begin = std::chrono::steady_clock::now();
+    read_ahead.reset();
+    EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(1));
 }
 
 }  // namespace
