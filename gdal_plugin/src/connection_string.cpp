@@ -131,7 +131,6 @@ ConnectionString parse_connection_string(const std::string& text) {
         } else if (option.key == "nir_file") {
             seen = &has_nir_file;
             nir_file = option.value;
-            if (nir_file.empty()) fail(text, "nir_file is empty");
         } else {
             fail(text, "unknown option '" + option.key + "' (known: red, nir, nir_file)");
         }

@@ -50,7 +50,7 @@ private:
     std::unique_ptr<ReaderPool> direct_readers_;
     std::unique_ptr<ReaderPool> cached_readers_;
     int next_row_ = 0;                       // where the next full-width request starts when reading top to bottom
-    std::unique_ptr<ReadAhead> read_ahead_;  // last: stopped before the pools go
+    std::unique_ptr<ReadAhead> read_ahead_;  // after the pools: destroyed, its thread stopped, before them
     OGRSpatialReference srs_;
     bool has_srs_ = false;
 };
