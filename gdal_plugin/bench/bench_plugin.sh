@@ -54,7 +54,7 @@ for ((run = 1; run <= runs; run++)); do
         /usr/bin/time -f "%e %U %S" -o time.txt ${commands[$name]}
         read -r elapsed user system < time.txt
         wall[$name]+="$elapsed "
-        cpu[$name]+="$(echo "$user + $system" | bc) "
+        cpu[$name]+="$(awk -v u="$user" -v s="$system" 'BEGIN {print u + s}') "
     done
 done
 
@@ -76,7 +76,7 @@ for ((run = 1; run <= runs; run++)); do
         /usr/bin/time -f "%e %U %S" -o time.txt ${stats_commands[$name]} > /dev/null
         read -r elapsed user system < time.txt
         wall[$name]+="$elapsed "
-        cpu[$name]+="$(echo "$user + $system" | bc) "
+        cpu[$name]+="$(awk -v u="$user" -v s="$system" 'BEGIN {print u + s}') "
     done
 done
 
@@ -96,7 +96,7 @@ printf 'workload: %s, 6980 x 7040 Int16 x 2 bands; %d runs each; GDAL_CACHEMAX=%
 printf '%-8s %10s %10s %8s\n' command "median s" "cpu s" ratio
 for name in "${order[@]}"; do
     m=$(median "${wall[$name]}")
-    printf '%-8s %10.3f %10.3f %8.3f\n' "$name" "$m" "$(median "${cpu[$name]}")" "$(echo "$m / $copy" | bc -l)"
+    printf '%-8s %10.3f %10.3f %8.3f\n' "$name" "$m" "$(median "${cpu[$name]}")" "$(awk -v a="$m" -v b="$copy" 'BEGIN {print a / b}')"
 done
 printf 'vrt and driver outputs identical: %s\n' "$same"
 printf 'targets: vrt <= 1.05, driver <= 0.80 (ratios to copy)\n\n'
@@ -105,6 +105,6 @@ printf '%-13s %10s %10s %8s\n' "gdalinfo" "median s" "cpu s" ratio
 for name in "${stats_order[@]}"; do
     m=$(median "${wall[$name]}")
     printf '%-13s %10.3f %10.3f %8.3f\n' "-stats ${name#stats_}" "$m" "$(median "${cpu[$name]}")" \
-        "$(echo "$m / $stats_file" | bc -l)"
+        "$(awk -v a="$m" -v b="$stats_file" 'BEGIN {print a / b}')"
 done
 printf '(ratios to gdalinfo -stats of the NDVI GeoTIFF itself; informational)\n'
