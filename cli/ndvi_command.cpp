@@ -4,11 +4,13 @@
 #include <limits>
 #include <optional>
 
+#include <cpl_conv.h>
 #include <cpl_vsi.h>
 
 #include "arguments.h"
 #include "commands.h"
 #include "ndvi_request.h"
+#include "qgis_style.h"
 #include "raster_folder.h"
 #include "terminal.h"
 #include "tiledndvi/error.h"
@@ -37,6 +39,8 @@ Options:
   -ot Float32|Float64  output type (default Float32)
   --dst-nodata VALUE   output NoData (default NaN)
   --overwrite          replace OUTPUT if it exists (only once the new file is complete)
+  --style              also write a QGIS style beside OUTPUT (its name with .qml:
+                       QGIS then opens it on the YlGn ramp from -1 to 1)
   -q, --quiet          no progress bar
   -h, --help           this help
 
@@ -68,6 +72,8 @@ NdviRequest parse(const std::vector<std::string>& argv) {
             request.output_spec.nodata = (value == "nan" || value == "NaN")
                                              ? std::numeric_limits<double>::quiet_NaN()
                                              : parse_number(arg, value);
+        } else if (arg == "--style") {
+            request.style = true;
         } else if (is_option(arg)) {
             throw UsageError("unknown option " + arg);
         } else {
@@ -103,6 +109,7 @@ int ndvi_command(const std::vector<std::string>& args) {
     if (!request.output_spec.overwrite && VSIStatL(request.output.c_str(), &stat) == 0 && !VSI_ISDIR(stat.st_mode))
         throw Error("output already exists: " + request.output + " (pass --overwrite to replace it)");
     run_job(ndvi_job_for(request, request.input, request.output), terminal_progress(request.quiet));
+    if (request.style) write_qgis_style(CPLResetExtension(request.output.c_str(), "qml"));
     return 0;
 }
 
