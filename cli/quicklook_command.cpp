@@ -1,12 +1,14 @@
 // tiledndvi quicklook: a PNG picture of an NDVI raster on the YlGn ramp, NoData
 // transparent, with a colour bar under the map, for a person without a GIS.
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal_priv.h>
 
 #include "arguments.h"
@@ -197,6 +199,14 @@ std::vector<double> read_map(GDALRasterBand& band, const std::string& input, con
     return values;
 }
 
+// Creates the (empty) staged file now, so a directory that only looks writable
+// (/proc for root: access() says yes) is refused before any work.
+void claim_staged_file(const std::string& staged, const std::string& target) {
+    VSILFILE* file = VSIFOpenL(staged.c_str(), "wb");
+    if (file == nullptr || VSIFCloseL(file) != 0)
+        throw Error("output directory is not writable: " + directory_of(target) + " (" + VSIStrerror(errno) + ")");
+}
+
 // The RGBA picture through GDAL's PNG driver (CreateCopy from a MEM dataset).
 void write_png(const RgbaImage& image, const std::string& path, const ProgressCallback& progress) {
     QuietGdalErrors quiet;
@@ -240,6 +250,8 @@ int quicklook_command(const std::vector<std::string>& args) {
         throw Error("band " + std::to_string(options.band) + " of " + options.input + " is complex (" +
                     GDALGetDataTypeName(band.GetRasterDataType()) + "); quicklook draws real values");
     StagedFiles files(options.output, options.overwrite);  // refuses a bad target before any work
+    const std::string staged = files.staged_path();
+    claim_staged_file(staged, files.target());
     if (options.data_range) compute_data_range(band, options.input, options);
 
     const ProgressCallback progress = terminal_progress(options.quiet);
@@ -260,7 +272,6 @@ int quicklook_command(const std::vector<std::string>& args) {
         }
     draw_colour_bar(image, map.height, options.minimum, options.maximum, scale);
 
-    const std::string staged = files.staged_path();
     write_png(image, staged, progress);
     files.commit(staged);
     progress(1.0);
