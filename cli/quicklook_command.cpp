@@ -188,7 +188,7 @@ std::vector<double> read_map(GDALRasterBand& band, const std::string& input, con
     GDALRasterIOExtraArg extra;
     INIT_RASTERIO_EXTRA_ARG(extra);
     extra.eResampleAlg = map.width < width || map.height < height ? GRIORA_Average : GRIORA_NearestNeighbour;
-    ProgressShare share{progress, 0.0, 0.9};
+    ProgressShare share{progress, 0.0, 0.5};
     extra.pfnProgress = report_share;
     extra.pProgressData = &share;
     QuietGdalErrors quiet;
@@ -223,7 +223,7 @@ void write_png(const RgbaImage& image, const std::string& path, const ProgressCa
     const GDALColorInterp colours[4] = {GCI_RedBand, GCI_GreenBand, GCI_BlueBand, GCI_AlphaBand};
     for (int band = 1; band <= 4; ++band) canvas->GetRasterBand(band)->SetColorInterpretation(colours[band - 1]);
 
-    ProgressShare share{progress, 0.9, 0.1};
+    ProgressShare share{progress, 0.5, 0.5};  // a large PNG takes as long to deflate as to read
     GDALDatasetUniquePtr written(png->CreateCopy(path.c_str(), canvas.get(), FALSE, nullptr, report_share, &share));
     if (share.stopped) throw Cancelled();
     if (!written) throw Error("cannot write " + path + ": " + last_gdal_error());
