@@ -5,6 +5,7 @@
 #include <cpl_conv.h>
 
 #include "ndvi_request.h"
+#include "qgis_style.h"
 #include "raster_folder.h"
 #include "terminal.h"
 #include "tiledndvi/error.h"
@@ -48,6 +49,11 @@ int ndvi_folder(const NdviRequest& request) {
         [&](std::size_t item, int) {
             run_job(jobs[item]);
             written.add(jobs[item].output.path);
+            if (request.style) {
+                const std::string style = CPLResetExtension(jobs[item].output.path.c_str(), "qml");
+                write_qgis_style(style);
+                written.add(style);
+            }
         },
         terminal_progress(request.quiet));
     written.keep();

@@ -122,7 +122,10 @@ int tile_command(const std::vector<std::string>& args) {
     const int first_band = options.bands.empty() ? 1 : options.bands.front();
     check_output_format(options.shared.format, probe->GetRasterBand(first_band)->GetRasterDataType(),
                         options.shared.creation_options);
-    const TileGrid grid = plan_tiles(options.shared.layout, Grid{probe->GetRasterXSize(), probe->GetRasterYSize()}, 1);
+    Grid raster;
+    raster.width = probe->GetRasterXSize();
+    raster.height = probe->GetRasterYSize();
+    const TileGrid grid = plan_tiles(options.shared.layout, raster, 1);
     probe.reset();
 
     make_output_folder(options.folder);

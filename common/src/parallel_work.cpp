@@ -97,6 +97,10 @@ void run_in_parallel(std::size_t count, int threads, const std::function<void(st
                 report();
                 lock.lock();
             }
+            // The others may have finished before this thread started waiting.
+            const bool finished = !shared.stop;
+            lock.unlock();
+            if (finished) report();
         }
     }
 
