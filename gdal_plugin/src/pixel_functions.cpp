@@ -11,6 +11,7 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 
+#include "pixel_function_arguments.h"
 #include "threads.h"
 #include "tiledndvi/kernels.h"
 #include "tiledndvi/numeric_rule.h"
@@ -18,20 +19,6 @@
 namespace tiledndvi::gdal_plugin {
 
 namespace {
-
-// What distinguishes the two functions, as data: source names, argument names,
-// and which source is the minuend.
-struct FunctionSpec {
-    const char* name;
-    const char* first_source;   // sources[0]
-    const char* second_source;  // sources[1]
-    const char* first_nodata_argument;
-    const char* second_nodata_argument;
-    bool first_is_minuend;  // normalized_difference: A - B; ndvi: NIR (second) - red (first)
-};
-
-constexpr FunctionSpec ndvi_spec{"ndvi", "red", "NIR", "red_nodata", "nir_nodata", false};
-constexpr FunctionSpec normalized_difference_spec{"normalized_difference", "A", "B", "a_nodata", "b_nodata", true};
 
 // Argument metadata GDAL reads at registration. GDAL 3.6 acts on the builtin
 // (the band's NoDataValue, passed as "NoData") and ignores the rest, which
@@ -56,60 +43,6 @@ const char* const normalized_difference_metadata =
     "description='NoData value of source B (the second), in its SourceTransferType'/>"
     "</PixelFunctionArgumentsList>";
 
-struct Arguments {
-    BandNoData first_nodata;
-    BandNoData second_nodata;
-    double output_nodata = std::numeric_limits<double>::quiet_NaN();
-};
-
-bool parse_number(const char* text, double& value) {
-    if (text == nullptr) return false;
-    while (*text == ' ') ++text;
-    if (*text == '\0') return false;
-    char* end = nullptr;
-    value = CPLStrtod(text, &end);
-    while (end != nullptr && *end == ' ') ++end;
-    return end != nullptr && *end == '\0';
-}
-
-bool fetch_arguments(const FunctionSpec& spec, CSLConstList list, Arguments& arguments) {
-    for (CSLConstList item = list; item != nullptr && *item != nullptr; ++item) {
-        char* key = nullptr;
-        const char* value = CPLParseNameValue(*item, &key);
-        const std::string name = key != nullptr ? key : *item;
-        CPLFree(key);
-        BandNoData* target = nullptr;
-        if (EQUAL(name.c_str(), "NoData")) {
-            double number = 0;
-            if (!parse_number(value, number)) {
-                CPLError(CE_Failure, CPLE_AppDefined, "%s: the band's NoDataValue '%s' is not a number", spec.name,
-                         value != nullptr ? value : "");
-                return false;
-            }
-            arguments.output_nodata = number;
-            continue;
-        }
-        if (EQUAL(name.c_str(), spec.first_nodata_argument)) target = &arguments.first_nodata;
-        if (EQUAL(name.c_str(), spec.second_nodata_argument)) target = &arguments.second_nodata;
-        if (target == nullptr) {
-            CPLError(CE_Failure, CPLE_AppDefined,
-                     "%s: unknown pixel function argument '%s' (known: %s, %s; the output NoData is the band's "
-                     "NoDataValue)",
-                     spec.name, name.c_str(), spec.first_nodata_argument, spec.second_nodata_argument);
-            return false;
-        }
-        double number = 0;
-        if (!parse_number(value, number)) {
-            CPLError(CE_Failure, CPLE_AppDefined, "%s: argument %s must be a number, not '%s'", spec.name, name.c_str(),
-                     value != nullptr ? value : "");
-            return false;
-        }
-        target->has_value = true;
-        target->value = number;
-    }
-    return true;
-}
-
 // One call's buffers and rules, resolved once before the typed loop.
 struct Call {
     const void* first = nullptr;  // sources[0], packed rows of `width`
@@ -120,7 +53,7 @@ struct Call {
     GDALDataType buffer_type = GDT_Unknown;
     int pixel_space = 0;
     int line_space = 0;
-    Arguments arguments;
+    PixelFunctionArguments arguments;
     bool first_is_minuend = false;
 };
 
