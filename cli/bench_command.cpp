@@ -14,6 +14,7 @@
 #include <cpl_conv.h>
 
 #include "arguments.h"
+#include "command_options.h"
 #include "commands.h"
 #include "ndvi_request.h"
 #include "raster_folder.h"
@@ -79,17 +80,14 @@ private:
 
 }  // namespace
 
-int bench_command(const std::vector<std::string>& argv) {
-    for (const std::string& arg : argv)
-        if (arg == "-h" || arg == "--help") {
-            std::cout << usage;
-            return 0;
-        }
-    NdviRequest request;
-    SharedOptions shared;
-    int repeat = 3;
+BenchOptions parse_bench_arguments(const std::vector<std::string>& argv) {
+    BenchOptions options;
+    NdviRequest& request = options.request;
+    SharedOptions& shared = options.shared;
+    int& repeat = options.repeat;
     const char* tmpdir = getenv("TMPDIR");
-    std::string workdir = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+    std::string& workdir = options.workdir;
+    workdir = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
     std::vector<std::string> positional;
     Arguments args(argv);
     while (!args.done()) {
@@ -108,6 +106,20 @@ int bench_command(const std::vector<std::string>& argv) {
     request.input = positional.front();
     request.layout = shared.layout;
     request.quiet = true;
+    return options;
+}
+
+int bench_command(const std::vector<std::string>& argv) {
+    for (const std::string& arg : argv)
+        if (arg == "-h" || arg == "--help") {
+            std::cout << usage;
+            return 0;
+        }
+    BenchOptions options = parse_bench_arguments(argv);
+    NdviRequest& request = options.request;
+    const SharedOptions& shared = options.shared;
+    const int repeat = options.repeat;
+    const std::string& workdir = options.workdir;
     const bool folder = is_directory(request.input);
     const int threads = resolve_thread_count(shared.threads);
 

@@ -12,6 +12,7 @@
 #include <ogr_spatialref.h>
 
 #include "arguments.h"
+#include "command_options.h"
 #include "commands.h"
 #include "raster_folder.h"
 #include "shared_options.h"
@@ -138,33 +139,41 @@ std::int64_t check_one_grid(std::vector<TileInfo>& tiles) {
 
 }  // namespace
 
+MergeOptions parse_merge_arguments(const std::vector<std::string>& argv) {
+    MergeOptions merge;
+    std::vector<std::string> positional;
+    Arguments args(argv);
+    while (!args.done()) {
+        const std::string arg = args.take();
+        if (take_shared_option(arg, args, merge.shared)) continue;
+        if (is_option(arg)) throw UsageError("unknown option " + arg);
+        positional.push_back(arg);
+    }
+    if (merge.shared.layout_given) throw UsageError("merge takes no tile layout");
+    if (positional.size() < 2) throw UsageError("expected OUTPUT and at least one TILE");
+    merge.output = positional.front();
+    merge.tiles.assign(positional.begin() + 1, positional.end());
+    return merge;
+}
+
 int merge_command(const std::vector<std::string>& argv) {
     for (const std::string& arg : argv)
         if (arg == "-h" || arg == "--help") {
             std::cout << usage;
             return 0;
         }
-    SharedOptions options;
-    std::vector<std::string> positional;
-    Arguments args(argv);
-    while (!args.done()) {
-        const std::string arg = args.take();
-        if (take_shared_option(arg, args, options)) continue;
-        if (is_option(arg)) throw UsageError("unknown option " + arg);
-        positional.push_back(arg);
-    }
-    if (options.layout_given) throw UsageError("merge takes no tile layout");
-    if (positional.size() < 2) throw UsageError("expected OUTPUT and at least one TILE");
-    const std::string output = positional.front();
+    const MergeOptions merge = parse_merge_arguments(argv);
+    const SharedOptions& options = merge.shared;
+    const std::string& output = merge.output;
 
     std::vector<std::string> paths;
-    for (auto it = positional.begin() + 1; it != positional.end(); ++it) {
-        if (is_directory(*it)) {
-            const std::vector<std::string> found = rasters_in_folder(*it);
-            if (found.empty()) throw Error("no raster tiles in folder " + *it);
+    for (const std::string& tile : merge.tiles) {
+        if (is_directory(tile)) {
+            const std::vector<std::string> found = rasters_in_folder(tile);
+            if (found.empty()) throw Error("no raster tiles in folder " + tile);
             paths.insert(paths.end(), found.begin(), found.end());
         } else {
-            paths.push_back(*it);
+            paths.push_back(tile);
         }
     }
     std::vector<TileInfo> tiles;

@@ -8,6 +8,7 @@
 #include <cpl_vsi.h>
 
 #include "arguments.h"
+#include "command_options.h"
 #include "commands.h"
 #include "ndvi_request.h"
 #include "qgis_style.h"
@@ -48,7 +49,9 @@ A pixel is NoData when red or NIR equals its band's NoData value, is NaN or
 infinite, or when NIR + Red == 0.
 )";
 
-NdviRequest parse(const std::vector<std::string>& argv) {
+}  // namespace
+
+NdviRequest parse_ndvi_arguments(const std::vector<std::string>& argv) {
     NdviRequest request;
     SharedOptions shared;
     std::vector<std::string> positional;
@@ -94,15 +97,13 @@ NdviRequest parse(const std::vector<std::string>& argv) {
     return request;
 }
 
-}  // namespace
-
 int ndvi_command(const std::vector<std::string>& args) {
     for (const std::string& arg : args)
         if (arg == "-h" || arg == "--help") {
             std::cout << usage;
             return 0;
         }
-    const NdviRequest request = parse(args);
+    const NdviRequest request = parse_ndvi_arguments(args);
     if (is_directory(request.input)) return ndvi_folder(request);
 
     VSIStatBufL stat;

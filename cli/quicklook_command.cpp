@@ -13,6 +13,7 @@
 
 #include "arguments.h"
 #include "colour_bar.h"
+#include "command_options.h"
 #include "commands.h"
 #include "rgba_image.h"
 #include "terminal.h"
@@ -52,18 +53,6 @@ Options:
   -h, --help           this help
 )";
 
-struct QuicklookOptions {
-    std::string input;
-    std::string output;
-    int size = 1024;
-    bool data_range = false;
-    double minimum = -1.0;
-    double maximum = 1.0;
-    int band = 1;
-    bool overwrite = false;
-    bool quiet = false;
-};
-
 void parse_range(const std::string& text, QuicklookOptions& options) {
     if (text == "data") {
         options.data_range = true;
@@ -79,7 +68,9 @@ void parse_range(const std::string& text, QuicklookOptions& options) {
     options.data_range = false;
 }
 
-QuicklookOptions parse(const std::vector<std::string>& argv) {
+}  // namespace
+
+QuicklookOptions parse_quicklook_arguments(const std::vector<std::string>& argv) {
     QuicklookOptions options;
     std::vector<std::string> positional;
     Arguments args(argv);
@@ -109,6 +100,8 @@ QuicklookOptions parse(const std::vector<std::string>& argv) {
         throw UsageError("the picture is a PNG: OUT.png must end in .png, not '" + options.output + "'");
     return options;
 }
+
+namespace {
 
 // GDAL progress into a share [start, start + span] of the command's callback,
 // remembering whether the callback asked to stop.
@@ -238,7 +231,7 @@ int quicklook_command(const std::vector<std::string>& args) {
             std::cout << usage;
             return 0;
         }
-    QuicklookOptions options = parse(args);
+    QuicklookOptions options = parse_quicklook_arguments(args);
 
     GDALDatasetUniquePtr dataset = open_raster(options.input);
     const int band_count = dataset->GetRasterCount();

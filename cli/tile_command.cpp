@@ -9,6 +9,7 @@
 #include <cpl_string.h>
 
 #include "arguments.h"
+#include "command_options.h"
 #include "commands.h"
 #include "raster_folder.h"
 #include "shared_options.h"
@@ -44,14 +45,9 @@ Options:
   -q, --quiet          no progress bar
 )";
 
-struct TileOptions {
-    std::string input;
-    std::string folder;
-    std::vector<int> bands;
-    SharedOptions shared;
-};
+}  // namespace
 
-TileOptions parse(const std::vector<std::string>& argv) {
+TileOptions parse_tile_arguments(const std::vector<std::string>& argv) {
     TileOptions options;
     std::vector<std::string> positional;
     Arguments args(argv);
@@ -73,6 +69,8 @@ TileOptions parse(const std::vector<std::string>& argv) {
     options.folder = positional[1];
     return options;
 }
+
+namespace {
 
 std::string tile_name(const Tile& tile, const std::string& extension) {
     return "tile_" + std::to_string(tile.row) + "_" + std::to_string(tile.column) + extension;
@@ -111,7 +109,7 @@ int tile_command(const std::vector<std::string>& args) {
             std::cout << usage;
             return 0;
         }
-    const TileOptions options = parse(args);
+    const TileOptions options = parse_tile_arguments(args);
 
     GDALDatasetUniquePtr probe = open_raster(options.input);
     const int band_count = probe->GetRasterCount();
