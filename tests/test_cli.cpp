@@ -142,7 +142,10 @@ TEST(Cli, InterruptLeavesNothing) {
     ASSERT_EQ(made.exit_code, 0) << made.err;
     for (const char* signal_name : {"INT", "TERM"}) {
         const std::string command = "'" + std::string(TILEDNDVI_CLI) + "' ndvi '" + dir.file("big.tif") + "' '" +
-                                    dir.file("ndvi.tif") + "' --red 1 --nir 2 --threads 1 & pid=$!; sleep 0.15; "
+                                    dir.file("ndvi.tif") + "' --red 1 --nir 2 --threads 1 & pid=$!; "
+                                    // Signal once the temporary output exists: mid-run, however fast.
+                                    "for i in $(seq 1000); do ls -a '" + dir.path() +
+                                    "' | grep -q tiledndvi-tmp && break; sleep 0.002; done; "
                                     "kill -" + signal_name + " $pid; wait $pid";
         const std::string grouped = "{ " + command + "; }";
         const CommandResult result = run_command(grouped);

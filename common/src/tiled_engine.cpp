@@ -64,15 +64,17 @@ public:
         inputs.b_nodata = pair_.b_nodata;
         CPLErrorReset();
         if (interleaved_) {
-            // Keep the file's own pixel interleaving: GDAL then copies whole
-            // runs of pixels (and with direct I/O a band-separated request on
-            // such a file is many times slower).
-            int bands[2] = {pair_.a.band, pair_.b.band};
+            // Keep the file's own pixel interleaving and band order: GDAL then
+            // copies whole runs of pixels. Any other layout (bands split, or
+            // NIR before red when the file has red first) makes it convert
+            // value by value, several times slower.
+            const bool a_first = pair_.a.band < pair_.b.band;
+            int bands[2] = {a_first ? pair_.a.band : pair_.b.band, a_first ? pair_.b.band : pair_.a.band};
             check(a_dataset_->RasterIO(GF_Read, x, y, w, h, buffer, w, h, type, 2, bands, 2 * size,
                                        static_cast<GSpacing>(2) * size * w, size, nullptr),
                   pair_.a.path);
-            inputs.a = buffer;
-            inputs.b = buffer + size;
+            inputs.a = a_first ? buffer : buffer + size;
+            inputs.b = a_first ? buffer + size : buffer;
             inputs.stride = 2;
         } else {
             unsigned char* b = buffer + static_cast<std::size_t>(window.pixel_count()) * size;

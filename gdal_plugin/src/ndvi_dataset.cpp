@@ -67,40 +67,14 @@ void report(const std::exception& error) { CPLError(CE_Failure, CPLE_AppDefined,
 // Read-ahead holds at most one swath of this many Float32 pixels (64 MiB).
 constexpr std::int64_t max_read_ahead_pixels = std::int64_t(16) << 20;
 
-// The engine computed (red - NIR) / (red + NIR) when the bands were read in
-// file order (see NdviDataset::Open): NDVI is its exact negative. IEEE rounding
-// is symmetric, so fl(b - a) == -fl(a - b) and fl(-x / y) == -fl(x / y): flipping
-// the sign gives the bits of (NIR - red) / (NIR + red). Zeros keep their sign
-// (both orders give +0 / sum) and NaN, the NoData value, stays as it is.
-void restore_sign(const float* in, std::size_t count, unsigned char* out) {
-    for (std::size_t i = 0; i < count; ++i) {
-        std::uint32_t bits;
-        std::memcpy(&bits, in + i, 4);
-        const std::uint32_t magnitude = bits & 0x7fffffffu;
-        const bool keep = magnitude == 0 || magnitude > 0x7f800000u;  // zero or NaN
-        bits ^= keep ? 0u : 0x80000000u;
-        std::memcpy(out + 4 * i, &bits, 4);
-    }
-}
-
-// Copies packed Float32 rows into a buffer of any type and spacing, restoring
-// the sign first when `negated`.
+// Copies packed Float32 rows into a buffer of any type and spacing.
 void copy_rows(const float* pixels, int width, int height, void* data, GDALDataType buffer_type, GSpacing pixel_space,
-               GSpacing line_space, bool negated = false) {
+               GSpacing line_space) {
     const std::size_t row_bytes = static_cast<std::size_t>(width) * sizeof(float);
     const bool packed = buffer_type == output_type && pixel_space == static_cast<GSpacing>(sizeof(float));
-    std::vector<float> row_buffer(negated && !packed ? width : 0);
     for (int row = 0; row < height; ++row) {
         const float* source = pixels + static_cast<std::size_t>(row) * width;
         unsigned char* target = static_cast<unsigned char*>(data) + row * line_space;
-        if (negated && packed) {
-            restore_sign(source, width, target);
-            continue;
-        }
-        if (negated) {
-            restore_sign(source, width, reinterpret_cast<unsigned char*>(row_buffer.data()));
-            source = row_buffer.data();
-        }
         if (packed)
             std::memcpy(target, source, row_bytes);
         else
@@ -109,17 +83,9 @@ void copy_rows(const float* pixels, int width, int height, void* data, GDALDataT
     }
 }
 
-// True when `path` stores its bands pixel-interleaved (the engine then reads
-// both bands in one call, fastest in file order).
-bool pixel_interleaved(const std::string& path) {
-    const GDALDatasetUniquePtr dataset = open_raster(path);
-    const char* interleave = dataset->GetMetadataItem("INTERLEAVE", "IMAGE_STRUCTURE");
-    return interleave != nullptr && EQUAL(interleave, "PIXEL");
-}
-
 }  // namespace
 
-NdviDataset::NdviDataset(const BandPair& pair, bool negated) : pair_(pair), negated_(negated) {
+NdviDataset::NdviDataset(const BandPair& pair) : pair_(pair) {
     nRasterXSize = static_cast<int>(pair_.grid.width);
     nRasterYSize = static_cast<int>(pair_.grid.height);
     eAccess = GA_ReadOnly;
@@ -150,20 +116,9 @@ GDALDataset* NdviDataset::Open(GDALOpenInfo* open_info) {
     try {
         // a = NIR (minuend), b = red, as the CLI's ndvi_job: validated (and
         // errors worded) in that order.
-        BandPair pair = open_band_pair({connection.nir_path, connection.nir_band, "NIR"},
+        const BandPair pair = open_band_pair({connection.nir_path, connection.nir_band, "NIR"},
                                        {connection.red_path, connection.red_band, "red"});
-        // GDAL copies a pixel-interleaved file's pixels in runs only when the
-        // bands are asked for in file order; the engine asks for a then b. With
-        // red first in the file, compute (red - NIR) / (red + NIR) and restore
-        // the sign: the same bits, read about three times faster.
-        const bool negated =
-            pair.same_file() && connection.red_band < connection.nir_band && pixel_interleaved(connection.red_path);
-        if (negated) {
-            std::swap(pair.a, pair.b);
-            std::swap(pair.a_type, pair.b_type);
-            std::swap(pair.a_nodata, pair.b_nodata);
-        }
-        auto dataset = new NdviDataset(pair, negated);
+        auto dataset = new NdviDataset(pair);
         dataset->SetDescription(open_info->pszFilename);
         return dataset;
     } catch (const std::exception& error) {
@@ -199,7 +154,7 @@ void NdviDataset::compute_now(int x, int y, int width, int height, void* data, G
     const WindowSink copy_to_buffer = [&](const Tile& window, const void* pixels) {
         copy_rows(static_cast<const float*>(pixels), static_cast<int>(window.width), static_cast<int>(window.height),
                   static_cast<unsigned char*>(data) + (window.y - y) * line_space + (window.x - x) * pixel_space,
-                  buffer_type, pixel_space, line_space, negated_);
+                  buffer_type, pixel_space, line_space);
     };
     compute_windows(pair_, windows, output_type, output_nodata, threads, copy_to_buffer, progress,
                     &readers_for(x == 0 && width == nRasterXSize));

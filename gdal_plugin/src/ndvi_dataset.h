@@ -32,7 +32,7 @@ public:
                    GSpacing line_space);
 
 private:
-    NdviDataset(const BandPair& pair, bool negated);
+    explicit NdviDataset(const BandPair& pair);
 
     ReaderPool& readers_for(bool full_width);
     // Computes full-resolution rows into a packed Float32 buffer or any
@@ -43,7 +43,6 @@ private:
     void read_ahead_after(int y, int height);
 
     BandPair pair_;  // outlives the reader pools, which refer to it
-    bool negated_;   // pair_ is (red, NIR): the engine computes -NDVI (see Open)
     // Per-thread handles kept across calls. Full-width requests read
     // uncompressed GeoTIFFs directly (bypassing the block cache); narrower ones
     // through the cache, as direct reads would decode whole strips per window.
