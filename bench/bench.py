@@ -11,7 +11,12 @@ see data/README.md) and times, round-robin so noise hits every contender alike:
   gdal_calc.py    GDAL's own raster calculator computing the same NDVI
 
 Prints medians, ratios to the gdal_translate copy, and tiledndvi's peak memory.
-Usage: bench/bench.py [--repeat K] [--factor F] [--workdir DIR] [--build DIR]
+
+Then the whole tiles workflow (tile 4x4 -> NDVI per tile on all cores -> merge into one GeoTIFF),
+tiledndvi's subcommands against the Python pipeline they replace (bench/python_pipeline.py:
+rioxarray tiles, a multiprocessing Pool, xarray.combine_by_coords), with the ratio and a check
+that both give the same NDVI pixels.
+Usage: bench/bench.py [--repeat K] [--factor F] [--workdir DIR] [--build DIR] [--skip-pipeline]
 """
 import argparse
 import os
@@ -66,6 +71,7 @@ def main():
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--build", default=os.path.join(TOP, "build"))
     parser.add_argument("--skip-gdal-calc", action="store_true")
+    parser.add_argument("--skip-pipeline", action="store_true")
     args = parser.parse_args()
 
     tiledndvi = os.path.join(args.build, "cli", "tiledndvi")
@@ -111,6 +117,64 @@ def main():
         med = statistics.median(values)
         print(f"{name:16} {med:9.3f} {min(values):7.3f} {med / base:17.3f}")
     print(f"tiledndvi peak memory: {rss / 1024:.0f} MiB (automatic tiles), {rss_4x4 / 1024:.0f} MiB (4x4)")
+    if not args.skip_pipeline:
+        bench_pipelines(tiledndvi, src, workdir, args.repeat)
+
+
+def tiledndvi_pipeline(tiledndvi, src, workdir):
+    """tile -> ndvi per tile -> merge with tiledndvi; seconds per step."""
+    tiles, ndvi_tiles = os.path.join(workdir, "tiles"), os.path.join(workdir, "ndvi_tiles")
+    steps = {
+        "tile": [tiledndvi, "tile", src, tiles, "--tiles", "4x4", "-q"],
+        "ndvi": [tiledndvi, "ndvi", tiles, ndvi_tiles, "--red", "1", "--nir", "2", "-q"],
+        "merge": None,  # the tile list is known only after the ndvi step
+    }
+    seconds = {}
+    for step, cmd in steps.items():
+        if cmd is None:
+            cmd = [tiledndvi, "merge", os.path.join(workdir, "ndvi.tif"), "-q"] + sorted(
+                os.path.join(ndvi_tiles, f) for f in os.listdir(ndvi_tiles))
+        seconds[step] = timed(cmd)
+    return seconds
+
+
+def python_pipeline(src, workdir):
+    out = subprocess.run(["/usr/bin/python3", os.path.join(TOP, "bench", "python_pipeline.py"), src, workdir,
+                          "--tiles", "4x4", "--processes", str(os.cpu_count())],
+                         check=True, stdout=subprocess.PIPE, text=True).stdout
+    return {line.split()[0]: float(line.split()[1]) for line in out.splitlines()}
+
+
+def differing_pixels(ours, theirs):
+    """Pixels whose NDVI differs (NaN equal to NaN; the Python pipeline's +-inf of x/0 counts as NoData)."""
+    import numpy
+    from osgeo import gdal
+    a = gdal.Open(ours).ReadAsArray()
+    b = gdal.Open(theirs).ReadAsArray()
+    b[numpy.isinf(b)] = numpy.nan
+    return int(numpy.count_nonzero(~((a == b) | (numpy.isnan(a) & numpy.isnan(b)))))
+
+
+def bench_pipelines(tiledndvi, src, workdir, repeat):
+    ours, theirs = [], []
+    for _ in range(repeat):
+        for folder in ("tiles", "ndvi_tiles", "py_tiles"):
+            shutil.rmtree(os.path.join(workdir, folder), ignore_errors=True)
+        for name in ("ndvi.tif", "py_ndvi.tif"):
+            if os.path.exists(os.path.join(workdir, name)):
+                os.remove(os.path.join(workdir, name))
+        ours.append(tiledndvi_pipeline(tiledndvi, src, workdir))
+        theirs.append(python_pipeline(src, workdir))
+    differ = differing_pixels(os.path.join(workdir, "ndvi.tif"), os.path.join(workdir, "py_ndvi.tif"))
+
+    print(f"\ntiles workflow (tile 4x4 -> NDVI per tile, {os.cpu_count()} cores -> merge), median s of {repeat}:")
+    print(f"{'':10} {'tiledndvi':>10} {'python':>10} {'python/tiledndvi':>17}")
+    for step in ("tile", "ndvi", "merge", "total"):
+        pick = (lambda run: sum(run.values())) if step == "total" else (lambda run: run[step])
+        a = statistics.median(pick(run) for run in ours)
+        b = statistics.median(pick(run) for run in theirs)
+        print(f"{step:10} {a:10.3f} {b:10.3f} {b / a:16.1f}x")
+    print(f"NDVI pixels that differ between the two pipelines: {differ}")
 
 
 if __name__ == "__main__":
