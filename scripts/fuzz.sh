@@ -31,7 +31,11 @@ for target in "${targets[@]}"; do
   [ -f "$top/fuzz/$name.dict" ] && dict=(-dict="$top/fuzz/$name.dict")
   echo "== $target: ${seconds} s from $(ls "$seeds" | wc -l) seeds"
   # The seeds first, as they are: a fixed crash must stay fixed.
-  "$build/fuzz/$target" -runs=0 "$seeds" 2>&1 | tail -n 3
+  "$build/fuzz/$target" -runs=0 "$seeds" > "$build/$target.seeds.log" 2>&1 || {
+    tail -n 60 "$build/$target.seeds.log" >&2
+    echo "fuzz: $target FAILED on a seed of $seeds" >&2
+    exit 1
+  }
   "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$target-" "${dict[@]}" "$build/corpus/$target" "$seeds" \
     > "$build/$target.log" 2>&1 || {
