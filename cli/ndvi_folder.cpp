@@ -7,6 +7,7 @@
 #include "ndvi_request.h"
 #include "qgis_style.h"
 #include "raster_folder.h"
+#include "staged_set.h"
 #include "terminal.h"
 #include "tiledndvi/error.h"
 #include "tiledndvi/parallel_work.h"
@@ -29,6 +30,8 @@ int ndvi_folder(const NdviRequest& request) {
     if (!request.nir_input.empty()) throw Error("--nir-input takes a raster, not a folder of tiles");
     const std::vector<std::string> tiles = rasters_in_folder(request.input);
     if (tiles.empty()) throw Error("no raster tiles in folder " + request.input);
+    WrittenFiles written;
+    if (!is_directory(request.output)) written.add_folder(request.output);
     make_output_folder(request.output);
 
     const std::string extension = extension_for_format(request.output_spec.format);
@@ -43,19 +46,23 @@ int ndvi_folder(const NdviRequest& request) {
         jobs.push_back(job);
     }
 
-    WrittenFiles written;
+    // Each job writes its staged name; all move into place at the end.
+    StagedSet staged;
+    std::vector<std::string> targets;
+    for (NormalizedDifferenceJob& job : jobs) {
+        targets.push_back(job.output.path);
+        job.output.path = staged.stage(job.output.path, job.output.overwrite);
+    }
     run_in_parallel(
-        jobs.size(), request.threads,
-        [&](std::size_t item, int) {
-            run_job(jobs[item]);
-            written.add(jobs[item].output.path);
-            if (request.style) {
-                const std::string style = CPLResetExtension(jobs[item].output.path.c_str(), "qml");
-                write_qgis_style(style);
-                written.add(style);
-            }
-        },
+        jobs.size(), request.threads, [&](std::size_t item, int) { run_job(jobs[item]); },
         terminal_progress(request.quiet));
+    staged.commit(written);
+    if (request.style)
+        for (const std::string& target : targets) {
+            const std::string style = CPLResetExtension(target.c_str(), "qml");
+            write_qgis_style(style);
+            written.add(style);
+        }
     written.keep();
     if (!request.quiet)
         std::cout << "wrote " << jobs.size() << " NDVI tiles to " << request.output << "\n";

@@ -200,8 +200,10 @@ void claim_staged_file(const std::string& staged, const std::string& target) {
         throw Error("output directory is not writable: " + directory_of(target) + " (" + VSIStrerror(errno) + ")");
 }
 
-// The RGBA picture through GDAL's PNG driver (CreateCopy from a MEM dataset).
-void write_png(const RgbaImage& image, const std::string& path, const ProgressCallback& progress) {
+// The RGBA picture through GDAL's PNG driver (CreateCopy from a MEM dataset)
+// at `path`, the staged name of `target` (which the messages name).
+void write_png(const RgbaImage& image, const std::string& path, const std::string& target,
+               const ProgressCallback& progress) {
     QuietGdalErrors quiet;
     GDALDriver* memory = GetGDALDriverManager()->GetDriverByName("MEM");
     GDALDriver* png = GetGDALDriverManager()->GetDriverByName("PNG");
@@ -219,8 +221,8 @@ void write_png(const RgbaImage& image, const std::string& path, const ProgressCa
     ProgressShare share{progress, 0.5, 0.5};  // a large PNG takes as long to deflate as to read
     GDALDatasetUniquePtr written(png->CreateCopy(path.c_str(), canvas.get(), FALSE, nullptr, report_share, &share));
     if (share.stopped) throw Cancelled();
-    if (!written) throw Error("cannot write " + path + ": " + last_gdal_error());
-    close_checked(written, path);
+    if (!written) throw Error("cannot write " + target + ": " + last_gdal_error());
+    close_checked(written, target);
 }
 
 }  // namespace
@@ -265,7 +267,7 @@ int quicklook_command(const std::vector<std::string>& args) {
         }
     draw_colour_bar(image, map.height, options.minimum, options.maximum, scale);
 
-    write_png(image, staged, progress);
+    write_png(image, staged, files.target(), progress);
     files.commit(staged);
     progress(1.0);
     if (!options.quiet)

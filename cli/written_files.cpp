@@ -7,6 +7,7 @@ namespace tiledndvi::cli {
 WrittenFiles::~WrittenFiles() {
     if (kept_) return;
     for (const std::string& path : paths_) VSIUnlink(path.c_str());
+    for (const std::string& folder : folders_) VSIRmdir(folder.c_str());  // fails unless empty: nothing else is lost
 }
 
 void WrittenFiles::add(const std::string& path) {

@@ -17,12 +17,15 @@ public:
     WrittenFiles& operator=(const WrittenFiles&) = delete;
 
     void add(const std::string& path);  // thread-safe
+    // A folder the command created: removed too (after the files, if empty).
+    void add_folder(const std::string& path) { folders_.push_back(path); }
     void keep() { kept_ = true; }
     std::vector<std::string> paths() const;
 
 private:
     mutable std::mutex mutex_;
     std::vector<std::string> paths_;
+    std::vector<std::string> folders_;
     bool kept_ = false;
 };
 
