@@ -20,6 +20,7 @@
 #include "tiledndvi/band_pair.h"
 #include "tiledndvi/error.h"
 #include "tiledndvi/gdal_errors.h"
+#include "tiledndvi/raster_copy.h"
 #include "tiledndvi/staged_files.h"
 #include "tiledndvi/staged_output.h"
 
@@ -47,6 +48,7 @@ struct TileInfo {
     std::string crs_wkt;
     int width = 0, height = 0, bands = 0;
     std::vector<GDALDataType> types;
+    std::vector<std::string> nodata;  // per band, as -vrtnodata reads it; "" when unset
     std::int64_t column = 0, row = 0;  // of the top-left pixel on the common grid
 };
 
@@ -67,7 +69,13 @@ TileInfo describe(const std::string& path) {
     info.width = dataset->GetRasterXSize();
     info.height = dataset->GetRasterYSize();
     info.bands = dataset->GetRasterCount();
-    for (int band = 1; band <= info.bands; ++band) info.types.push_back(dataset->GetRasterBand(band)->GetRasterDataType());
+    for (int band = 1; band <= info.bands; ++band) {
+        GDALRasterBand& raster_band = *dataset->GetRasterBand(band);
+        info.types.push_back(raster_band.GetRasterDataType());
+        int has_nodata = FALSE;
+        const double nodata = raster_band.GetNoDataValue(&has_nodata);
+        info.nodata.push_back(!has_nodata ? "" : std::isnan(nodata) ? "nan" : CPLSPrintf("%.17g", nodata));
+    }
     return info;
 }
 
@@ -196,15 +204,46 @@ int merge_command(const std::vector<std::string>& argv) {
     int usage_error = FALSE;
     // "highest" takes one tile's own pixel size, where "average" could change
     // its last bits (all tiles share it, as checked above).
-    const char* const build_argv[] = {"-resolution", "highest", nullptr};
-    GDALBuildVRTOptions* build_options = GDALBuildVRTOptionsNew(const_cast<char**>(build_argv), nullptr);
+    CPLStringList build_argv;
+    build_argv.AddString("-resolution");
+    build_argv.AddString("highest");
+    // The tiles do not overlap (checked above), so when they share their
+    // NoData values the VRT can copy them as they are (simple sources) rather
+    // than test every pixel against NoData (complex sources, several times
+    // slower); the mosaic's bands keep that NoData.
+    const bool same_nodata = std::all_of(tiles.begin(), tiles.end(),
+                                         [&](const TileInfo& tile) { return tile.nodata == tiles.front().nodata; });
+    const std::vector<std::string>& nodata = tiles.front().nodata;
+    const bool all_set = std::none_of(nodata.begin(), nodata.end(), [](const std::string& v) { return v.empty(); });
+    const bool none_set = std::all_of(nodata.begin(), nodata.end(), [](const std::string& v) { return v.empty(); });
+    if (same_nodata && (all_set || none_set)) {
+        build_argv.AddString("-srcnodata");
+        build_argv.AddString("None");
+        if (all_set) {
+            std::string values;
+            for (const std::string& value : nodata) values += (values.empty() ? "" : " ") + value;
+            build_argv.AddString("-vrtnodata");
+            build_argv.AddString(values.c_str());
+        }
+    }
+    GDALBuildVRTOptions* build_options = GDALBuildVRTOptionsNew(build_argv.List(), nullptr);
     GDALDatasetUniquePtr mosaic(GDALDataset::FromHandle(GDALBuildVRT(virtual_mosaic ? path.c_str() : "",
                                                                      paths_list.size(), nullptr, paths_list.List(),
                                                                      build_options, &usage_error)));
     GDALBuildVRTOptionsFree(build_options);
     if (!mosaic) throw Error("cannot build the mosaic: " + last_gdal_error());
+    GDALDriver& driver = *find_driver(options.format);
+    Tile whole;
+    whole.width = mosaic->GetRasterXSize();
+    whole.height = mosaic->GetRasterYSize();
+    GDALDatasetUniquePtr created = virtual_mosaic ? nullptr
+                                                  : create_like(driver, path, *mosaic, whole, {}, options.creation_options);
     if (virtual_mosaic) {
         close_checked(mosaic, output);
+    } else if (created) {
+        // Rows as wide as the mosaic, each tile read once (see raster_copy.h).
+        copy_rows(*mosaic, {}, 0, whole.height, {{created.get(), 0, 0}}, terminal_progress(options.quiet));
+        close_checked(created, output);
     } else {
         CPLStringList translate_argv;
         translate_argv.AddString("-of");

@@ -2,7 +2,9 @@
 // and column, tile_<row>_<col>.<ext>, every pixel in exactly one tile.
 #include <gdal_utils.h>
 
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <set>
 
 #include <cpl_conv.h>
@@ -18,6 +20,7 @@
 #include "tiledndvi/error.h"
 #include "tiledndvi/gdal_errors.h"
 #include "tiledndvi/parallel_work.h"
+#include "tiledndvi/raster_copy.h"
 #include "tiledndvi/staged_files.h"
 #include "tiledndvi/staged_output.h"
 #include "tiledndvi/tile_grid.h"
@@ -101,6 +104,32 @@ void write_tile(GDALDataset& source, const Tile& tile, const TileOptions& option
     close_checked(written, path);
 }
 
+// The tiles of one row of `grid`, written together from one pass over their
+// rows of `source`, each staged and moved into place when complete.
+void write_tile_row(GDALDataset& source, const TileGrid& grid, int row, const TileOptions& options,
+                    const std::function<std::string(const Tile&)>& target_of, GDALDriver& driver,
+                    WrittenFiles& written) {
+    std::vector<std::unique_ptr<StagedFiles>> staged;
+    std::vector<GDALDatasetUniquePtr> datasets;
+    std::vector<CopyTarget> targets;
+    for (int column = 0; column < grid.columns(); ++column) {
+        const Tile tile = grid.tile(column, row);
+        staged.push_back(std::make_unique<StagedFiles>(target_of(tile), options.shared.overwrite));
+        datasets.push_back(create_like(driver, staged.back()->staged_path(), source, tile, options.bands,
+                                       options.shared.creation_options));
+        targets.push_back({datasets.back().get(), tile.x, 0});
+    }
+    const Tile first = grid.tile(0, row);
+    copy_rows(source, options.bands, first.y, first.height, targets,
+              [](double) { return interrupt_signal() == 0; });
+    for (std::size_t i = 0; i < datasets.size(); ++i) {
+        const std::string path = staged[i]->staged_path();
+        close_checked(datasets[i], path);
+        staged[i]->commit(path);
+        written.add(staged[i]->target());
+    }
+}
+
 }  // namespace
 
 int tile_command(const std::vector<std::string>& args) {
@@ -134,22 +163,38 @@ int tile_command(const std::vector<std::string>& args) {
                     "...): pass --overwrite to replace them");
 
     const std::vector<Tile> tiles = grid.tiles();
-    std::vector<GDALDatasetUniquePtr> sources(parallel_thread_count(tiles.size(), options.shared.threads));
+    const auto target_of = [&](const Tile& tile) {
+        return std::string(CPLFormFilename(options.folder.c_str(), tile_name(tile, extension).c_str(), nullptr));
+    };
     WrittenFiles written;
-    run_in_parallel(
-        tiles.size(), options.shared.threads,
-        [&](std::size_t item, int thread) {
-            if (!sources[thread]) sources[thread] = open_raster(options.input);  // one handle per thread
-            const std::string target =
-                CPLFormFilename(options.folder.c_str(), tile_name(tiles[item], extension).c_str(), nullptr);
-            StagedFiles staged(target, options.shared.overwrite);
-            const std::string path = staged.staged_path();
-            write_tile(*sources[thread], tiles[item], options, path);
-            staged.commit(path);
-            written.add(target);
-        },
-        terminal_progress(options.shared.quiet),
-        [&](std::size_t item) { return static_cast<double>(tiles[item].pixel_count()); });
+    GDALDriver& driver = *find_driver(options.shared.format);
+    if (driver.GetMetadataItem(GDAL_DCAP_CREATE) != nullptr) {
+        // A row of tiles at a time: its rows are read once, as wide as the
+        // input, and each tile written its part (see raster_copy.h).
+        std::vector<GDALDatasetUniquePtr> sources(parallel_thread_count(grid.rows(), options.shared.threads));
+        run_in_parallel(
+            grid.rows(), options.shared.threads,
+            [&](std::size_t row, int thread) {
+                if (!sources[thread]) sources[thread] = open_for_copy(options.input);  // one handle per thread
+                write_tile_row(*sources[thread], grid, static_cast<int>(row), options, target_of, driver, written);
+            },
+            terminal_progress(options.shared.quiet));
+    } else {
+        std::vector<GDALDatasetUniquePtr> sources(parallel_thread_count(tiles.size(), options.shared.threads));
+        run_in_parallel(
+            tiles.size(), options.shared.threads,
+            [&](std::size_t item, int thread) {
+                if (!sources[thread]) sources[thread] = open_raster(options.input);  // one handle per thread
+                const std::string target = target_of(tiles[item]);
+                StagedFiles staged(target, options.shared.overwrite);
+                const std::string path = staged.staged_path();
+                write_tile(*sources[thread], tiles[item], options, path);
+                staged.commit(path);
+                written.add(target);
+            },
+            terminal_progress(options.shared.quiet),
+            [&](std::size_t item) { return static_cast<double>(tiles[item].pixel_count()); });
+    }
 
     // A different earlier layout must not leave tiles that do not belong.
     const std::vector<std::string> mine = written.paths();

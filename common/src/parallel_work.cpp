@@ -20,6 +20,7 @@ struct SharedState {
     std::atomic<std::size_t> next_item{0};
     std::atomic<bool> stop{false};
     bool cancelled = false;  // written by the calling thread only
+    std::atomic<bool> work_cancelled{false};
     std::mutex mutex;        // guards everything below
     std::condition_variable item_finished;
     std::size_t items_finished = 0;
@@ -83,6 +84,9 @@ void run_in_parallel(std::size_t count, int threads, const std::function<void(st
                 shared.finish(weight_of(item));
                 if (reports_progress) report();
             }
+        } catch (const Cancelled& cancel) {
+            shared.work_cancelled = true;  // the work saw the cancel itself
+            shared.fail(cancel.what());
         } catch (const std::exception& error) {
             shared.fail(error.what());
         }
@@ -104,7 +108,7 @@ void run_in_parallel(std::size_t count, int threads, const std::function<void(st
         }
     }
 
-    if (shared.cancelled) throw Cancelled();
+    if (shared.cancelled || shared.work_cancelled) throw Cancelled();
     if (!shared.first_error.empty()) throw Error(shared.first_error);
 }
 

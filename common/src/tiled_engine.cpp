@@ -8,33 +8,13 @@
 #include <mutex>
 #include <vector>
 
+#include "tiledndvi/block_writer.h"
 #include "tiledndvi/error.h"
 #include "tiledndvi/gdal_errors.h"
 #include "tiledndvi/kernels.h"
+#include "tiledndvi/scoped_config.h"
 
 namespace tiledndvi {
-
-namespace {
-
-class ScopedThreadConfig {
-public:
-    ScopedThreadConfig(const char* key, const char* value) : key_(key) {
-        const char* previous = CPLGetThreadLocalConfigOption(key, nullptr);
-        had_previous_ = previous != nullptr;
-        if (had_previous_) previous_ = previous;
-        CPLSetThreadLocalConfigOption(key, value);
-    }
-    ~ScopedThreadConfig() { CPLSetThreadLocalConfigOption(key_, had_previous_ ? previous_.c_str() : nullptr); }
-    ScopedThreadConfig(const ScopedThreadConfig&) = delete;
-    ScopedThreadConfig& operator=(const ScopedThreadConfig&) = delete;
-
-private:
-    const char* key_;
-    bool had_previous_ = false;
-    std::string previous_;
-};
-
-}  // namespace
 
 // One thread's view of the two input bands: its own dataset handles.
 class ReaderPool::Reader {
@@ -161,55 +141,6 @@ void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDA
         progress, [&](std::size_t item) { return static_cast<double>(windows[item].pixel_count()); });
 }
 
-namespace {
-
-// Writes a window made of whole output blocks straight to the driver
-// (WriteBlock), bypassing GDAL's block cache: no second copy of the output in
-// fresh cache pages. Returns false, having written nothing, when some block is
-// only partly inside the window; the caller then goes through RasterIO.
-bool write_whole_blocks(GDALRasterBand& band, const Tile& window, const unsigned char* pixels,
-                        std::vector<unsigned char>& block_buffer) {
-    int block_width = 0, block_height = 0;
-    band.GetBlockSize(&block_width, &block_height);
-    const std::int64_t raster_width = band.GetXSize(), raster_height = band.GetYSize();
-    const auto covers = [&](std::int64_t start, std::int64_t length, std::int64_t block, std::int64_t size) {
-        const std::int64_t end = start + length;
-        return start % block == 0 && (end % block == 0 || end == size);
-    };
-    if (!covers(window.x, window.width, block_width, raster_width) ||
-        !covers(window.y, window.height, block_height, raster_height))
-        return false;
-
-    const std::size_t pixel_size = GDALGetDataTypeSizeBytes(band.GetRasterDataType());
-    const std::size_t block_bytes = static_cast<std::size_t>(block_width) * block_height * pixel_size;
-    const std::size_t window_row_bytes = static_cast<std::size_t>(window.width) * pixel_size;
-    for (std::int64_t y = window.y; y < window.y + window.height; y += block_height) {
-        for (std::int64_t x = window.x; x < window.x + window.width; x += block_width) {
-            const std::int64_t rows = std::min<std::int64_t>(block_height, window.y + window.height - y);
-            const std::int64_t columns = std::min<std::int64_t>(block_width, window.x + window.width - x);
-            const unsigned char* first = pixels + (y - window.y) * window_row_bytes + (x - window.x) * pixel_size;
-            const void* block = first;
-            // The window's rows are the block's rows only for full blocks as wide
-            // as the window; otherwise gather them into a block-shaped buffer.
-            if (columns != block_width || rows != block_height || block_width != window.width) {
-                block_buffer.resize(block_bytes);
-                std::fill(block_buffer.begin(), block_buffer.end(), 0);
-                for (std::int64_t row = 0; row < rows; ++row)
-                    std::memcpy(block_buffer.data() + row * block_width * pixel_size, first + row * window_row_bytes,
-                                static_cast<std::size_t>(columns) * pixel_size);
-                block = block_buffer.data();
-            }
-            if (band.WriteBlock(static_cast<int>(x / block_width), static_cast<int>(y / block_height),
-                                const_cast<void*>(block)) != CE_None ||
-                CPLGetLastErrorType() >= CE_Failure)
-                throw Error("failed to write the output: " + last_gdal_error());
-        }
-    }
-    return true;
-}
-
-}  // namespace
-
 void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_nodata, const TileGrid& tiles,
                    const EngineOptions& options, const ProgressCallback& progress) {
     const GDALDataType output_type = output.GetRasterDataType();
@@ -230,7 +161,9 @@ void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_n
     const WindowSink write = [&](const Tile& window, const void* pixels) {
         std::lock_guard<std::mutex> lock(output_mutex);
         CPLErrorReset();
-        if (write_whole_blocks(output, window, static_cast<const unsigned char*>(pixels), block_buffer)) return;
+        if (write_whole_blocks(output, window, static_cast<const unsigned char*>(pixels),
+                               window.width * GDALGetDataTypeSizeBytes(output_type), block_buffer))
+            return;
         const CPLErr status =
             output.RasterIO(GF_Write, static_cast<int>(window.x), static_cast<int>(window.y),
                             static_cast<int>(window.width), static_cast<int>(window.height), const_cast<void*>(pixels),
