@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "raster_folder.h"
 #include "shared_options.h"
+#include "staged_set.h"
 #include "terminal.h"
 #include "tiledndvi/band_pair.h"
 #include "tiledndvi/error.h"
@@ -105,29 +106,24 @@ void write_tile(GDALDataset& source, const Tile& tile, const TileOptions& option
 }
 
 // The tiles of one row of `grid`, written together from one pass over their
-// rows of `source`, each staged and moved into place when complete.
+// rows of `source`, each under its staged name in `staged`.
 void write_tile_row(GDALDataset& source, const TileGrid& grid, int row, const TileOptions& options,
                     const std::function<std::string(const Tile&)>& target_of, GDALDriver& driver,
-                    WrittenFiles& written) {
-    std::vector<std::unique_ptr<StagedFiles>> staged;
+                    StagedSet& staged) {
+    std::vector<std::string> names;
     std::vector<GDALDatasetUniquePtr> datasets;
     std::vector<CopyTarget> targets;
     for (int column = 0; column < grid.columns(); ++column) {
         const Tile tile = grid.tile(column, row);
-        staged.push_back(std::make_unique<StagedFiles>(target_of(tile), options.shared.overwrite));
-        datasets.push_back(create_like(driver, staged.back()->staged_path(), source, tile, options.bands,
-                                       options.shared.creation_options));
+        names.push_back(target_of(tile));
+        datasets.push_back(create_like(driver, staged.stage(names.back(), options.shared.overwrite), source, tile,
+                                       options.bands, options.shared.creation_options));
         targets.push_back({datasets.back().get(), tile.x, 0});
     }
     const Tile first = grid.tile(0, row);
     copy_rows(source, options.bands, first.y, first.height, targets,
               [](double) { return interrupt_signal() == 0; });
-    for (std::size_t i = 0; i < datasets.size(); ++i) {
-        const std::string path = staged[i]->staged_path();
-        close_checked(datasets[i], path);
-        staged[i]->commit(path);
-        written.add(staged[i]->target());
-    }
+    for (std::size_t i = 0; i < datasets.size(); ++i) close_checked(datasets[i], names[i]);
 }
 
 }  // namespace
@@ -155,6 +151,8 @@ int tile_command(const std::vector<std::string>& args) {
     const TileGrid grid = plan_tiles(options.shared.layout, raster, 1);
     probe.reset();
 
+    WrittenFiles written;
+    if (!is_directory(options.folder)) written.add_folder(options.folder);
     make_output_folder(options.folder);
     const std::string extension = extension_for_format(options.shared.format);
     const std::vector<std::string> existing = files_matching(options.folder, "tile_", extension);
@@ -166,7 +164,8 @@ int tile_command(const std::vector<std::string>& args) {
     const auto target_of = [&](const Tile& tile) {
         return std::string(CPLFormFilename(options.folder.c_str(), tile_name(tile, extension).c_str(), nullptr));
     };
-    WrittenFiles written;
+    // Every tile is staged; all move into place once all are written.
+    StagedSet staged;
     GDALDriver& driver = *find_driver(options.shared.format);
     if (driver.GetMetadataItem(GDAL_DCAP_CREATE) != nullptr) {
         // A row of tiles at a time: its rows are read once, as wide as the
@@ -176,7 +175,7 @@ int tile_command(const std::vector<std::string>& args) {
             grid.rows(), options.shared.threads,
             [&](std::size_t row, int thread) {
                 if (!sources[thread]) sources[thread] = open_for_copy(options.input);  // one handle per thread
-                write_tile_row(*sources[thread], grid, static_cast<int>(row), options, target_of, driver, written);
+                write_tile_row(*sources[thread], grid, static_cast<int>(row), options, target_of, driver, staged);
             },
             terminal_progress(options.shared.quiet));
     } else {
@@ -185,16 +184,14 @@ int tile_command(const std::vector<std::string>& args) {
             tiles.size(), options.shared.threads,
             [&](std::size_t item, int thread) {
                 if (!sources[thread]) sources[thread] = open_raster(options.input);  // one handle per thread
-                const std::string target = target_of(tiles[item]);
-                StagedFiles staged(target, options.shared.overwrite);
-                const std::string path = staged.staged_path();
-                write_tile(*sources[thread], tiles[item], options, path);
-                staged.commit(path);
-                written.add(target);
+                write_tile(*sources[thread], tiles[item], options,
+                           staged.stage(target_of(tiles[item]), options.shared.overwrite));
             },
             terminal_progress(options.shared.quiet),
             [&](std::size_t item) { return static_cast<double>(tiles[item].pixel_count()); });
     }
+
+    staged.commit(written);
 
     // A different earlier layout must not leave tiles that do not belong.
     const std::vector<std::string> mine = written.paths();

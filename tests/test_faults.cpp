@@ -84,11 +84,12 @@ std::string describe(const Snapshot& files) {
     return text.str();
 }
 
-std::vector<std::string> temporaries_under(const std::string& root) {
+std::vector<std::string> temporaries_under(const std::string& root,
+                                           const std::function<bool(const std::string&)>& which = is_temporary) {
     std::vector<std::string> found;
     if (!fs::exists(root)) return found;
     for (const auto& entry : fs::recursive_directory_iterator(root))
-        if (is_temporary(entry.path().filename().string())) found.push_back(entry.path().string());
+        if (which(entry.path().filename().string())) found.push_back(entry.path().string());
     return found;
 }
 
@@ -196,6 +197,11 @@ public:
         if (!fs::exists(scene_)) write_scene(scene_, 4000, 4000);
         return scene_;
     }
+    // A quarter of the scene, for the slower COG conversion.
+    const std::string& small_scene() {
+        if (!fs::exists(small_scene_)) write_scene(small_scene_, 2000, 2000);
+        return small_scene_;
+    }
     const std::string& tiles() {
         if (!fs::exists(tiles_)) make(run_cli({"tile", scene(), tiles_, "--tiles", "4x4", "-q"}));
         return tiles_;
@@ -232,6 +238,7 @@ private:
 
     ScratchDir dir_;
     std::string scene_ = dir_.file("scene.tif");
+    std::string small_scene_ = dir_.file("small_scene.tif");
     std::string tiles_ = dir_.file("tiles");
     std::string ndvi_ = dir_.file("ndvi.tif");
 };
@@ -255,6 +262,9 @@ struct CommandCase {
     std::function<std::vector<std::string>(const std::string& out)> args;
     std::string target;  // in OUT
     std::function<void(const std::string& target)> make_old;
+    // The temporary whose appearance means "in the middle" (COG: the
+    // conversion, not the staged GeoTIFF before it).
+    std::function<bool(const std::string& name)> writing = is_temporary;
 };
 
 std::vector<CommandCase> command_cases() {
@@ -274,10 +284,11 @@ std::vector<CommandCase> command_cases() {
          "ndvi.tif", old_file},
         {"ndvi_cog",
          [](const std::string& out) {
-             return std::vector<std::string>{"ndvi", Inputs::get().scene(), out + "/ndvi.tif", "--red", "1",
-                                             "--nir",    "2",                  "-of",             "COG"};
+             return std::vector<std::string>{"ndvi", Inputs::get().small_scene(), out + "/ndvi.tif", "--red", "1",
+                                             "--nir", "2", "-of", "COG"};
          },
-         "ndvi.tif", old_file},
+         "ndvi.tif", old_file,
+         [](const std::string& name) { return is_temporary(name) && !contains(name, ".staging."); }},
         {"ndvi_folder",
          [](const std::string& out) {
              return std::vector<std::string>{"ndvi", Inputs::get().tiles(), out + "/ndvi_tiles", "--red", "1",
@@ -330,7 +341,6 @@ std::string moment_name(Moment moment) {
 void interrupt_and_check(const CommandCase& command, Moment moment, int signal_number, bool existing) {
     SCOPED_TRACE(command.name + " at the " + moment_name(moment) + " by " + signal_name(signal_number) +
                  (existing ? ", over an older result" : ""));
-    const Snapshot& complete = reference_result(command);
     ScratchDir out;
     if (existing) command.make_old(out.file(command.target));
     const Snapshot before = snapshot(out.path());
@@ -340,7 +350,7 @@ void interrupt_and_check(const CommandCase& command, Moment moment, int signal_n
     RunningCli run(args);
     if (moment == Moment::middle) {
         // Signal once a temporary file exists: the command is then writing.
-        const bool writing = run.wait_for([&] { return !temporaries_under(out.path()).empty(); });
+        const bool writing = run.wait_for([&] { return !temporaries_under(out.path(), command.writing).empty(); });
         ASSERT_TRUE(writing) << "no temporary file seen before the run ended: " << run.err();
     } else if (moment == Moment::end) {
         const bool at_100 = run.wait_for([&] { return contains(run.out(), "100"); });
@@ -356,6 +366,7 @@ void interrupt_and_check(const CommandCase& command, Moment moment, int signal_n
         // Only at the end may the run have completed first; its result is then whole.
         EXPECT_EQ(moment, Moment::end) << "the run ignored " << signal_name(signal_number);
         const Snapshot result = pixel_snapshot(out.path());
+        const Snapshot& complete = reference_result(command);
         EXPECT_EQ(result, complete) << "after:\n" << describe(result) << "expected:\n" << describe(complete);
         return;
     }
@@ -405,7 +416,8 @@ TEST_P(Killed, TheSameCommandAgainSucceeds) {
     ScratchDir out;
     {
         RunningCli run(command.args(out.path()));
-        ASSERT_TRUE(run.wait_for([&] { return !temporaries_under(out.path()).empty(); })) << run.err();
+        ASSERT_TRUE(run.wait_for([&] { return !temporaries_under(out.path(), command.writing).empty(); }))
+            << run.err();
         run.signal(SIGKILL);
         EXPECT_EQ(run.wait(), 128 + SIGKILL);
     }
