@@ -45,7 +45,9 @@ struct SharedState {
 }  // namespace
 
 int resolve_thread_count(int requested) {
-    if (requested < 0) throw Error("thread count must be 0 (all cores) or more, not " + std::to_string(requested));
+    if (requested < 0 || requested > max_threads)
+        throw Error("thread count must be between 0 (all cores) and " + std::to_string(max_threads) + ", not " +
+                    std::to_string(requested));
     return requested == 0 ? std::max(1, omp_get_num_procs()) : requested;
 }
 

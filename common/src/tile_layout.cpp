@@ -1,6 +1,9 @@
 #include "tiledndvi/tile_layout.h"
 
 #include <algorithm>
+#include <string>
+
+#include "tiledndvi/error.h"
 
 namespace tiledndvi {
 
@@ -27,15 +30,28 @@ std::pair<std::int64_t, std::int64_t> window_size(std::int64_t max_width, std::i
     return {width, min_rows};
 }
 
+// The engine lists every tile (and its windows) up front: a few dozen bytes
+// each, so a requested layout of millions of tiles (1x1 on a large raster)
+// would cost more memory than the pixels. No real workflow needs that many.
+TileGrid within_tile_limit(const TileGrid& tiles) {
+    if (tiles.tile_count() > max_requested_tiles)
+        throw Error("the tile layout makes " + std::to_string(tiles.tile_count()) + " tiles (" +
+                    std::to_string(tiles.columns()) + "x" + std::to_string(tiles.rows()) + ") of a " +
+                    std::to_string(tiles.raster_width()) + "x" + std::to_string(tiles.raster_height()) +
+                    " raster; at most " + std::to_string(max_requested_tiles) + ": ask for larger or fewer tiles");
+    return tiles;
+}
+
 }  // namespace
 
 TileGrid plan_tiles(const TileLayout& layout, const Grid& grid, std::size_t bytes_per_pixel,
                     std::size_t window_bytes) {
     switch (layout.kind) {
         case TileLayout::Kind::by_count:
-            return TileGrid::by_count(grid.width, grid.height, layout.columns, layout.rows);
+            return within_tile_limit(TileGrid::by_count(grid.width, grid.height, layout.columns, layout.rows));
         case TileLayout::Kind::by_size:
-            return TileGrid::by_size(grid.width, grid.height, layout.tile_width, layout.tile_height);
+            return within_tile_limit(
+                TileGrid::by_size(grid.width, grid.height, layout.tile_width, layout.tile_height));
         case TileLayout::Kind::automatic:
             break;
     }

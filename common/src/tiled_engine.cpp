@@ -73,7 +73,9 @@ public:
 private:
     static void check(CPLErr status, const std::string& path) {
         if (status != CE_None || CPLGetLastErrorType() >= CE_Failure)
-            throw Error("failed to read " + path + ": " + last_gdal_error());
+            // GDAL 3.6's direct I/O fails a short read (a truncated file) without a message.
+            throw Error("failed to read " + path + ": " +
+                        last_gdal_error("read error without a GDAL message (is the file truncated?)"));
     }
 
     const BandPair& pair_;

@@ -12,7 +12,12 @@ namespace tiledndvi {
 // Progress in [0, 1]; returning false asks the work to stop.
 using ProgressCallback = std::function<bool(double fraction)>;
 
-// Threads to use for a request of `requested` (0 = all cores). Throws Error if negative.
+// Most threads a caller may ask for: far more than any machine's cores, far
+// fewer than would exhaust the system's threads or memory for their stacks.
+constexpr int max_threads = 1024;
+
+// Threads to use for a request of `requested` (0 = all cores). Throws Error if
+// negative or above max_threads.
 int resolve_thread_count(int requested);
 
 // Runs work(item, thread) for every item in [0, count) on up to `threads`

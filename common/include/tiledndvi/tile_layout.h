@@ -15,6 +15,10 @@ namespace tiledndvi {
 // CPU caches, large enough that GDAL's per-call overhead does not show.
 constexpr std::size_t default_window_bytes = std::size_t(4) << 20;
 
+// Most tiles a requested layout (a count or a size) may make; plan_tiles()
+// refuses more.
+constexpr std::int64_t max_requested_tiles = std::int64_t(1) << 18;
+
 struct TileLayout {
     enum class Kind { automatic, by_count, by_size };
     Kind kind = Kind::automatic;
@@ -30,7 +34,8 @@ struct TileLayout {
 
 // The tile grid for `layout` on `grid`. Automatic tiles are full-width strips (or
 // block-aligned rectangles for very wide rasters) of about `window_bytes`,
-// aligned to the input's blocks. Throws Error for impossible layouts.
+// aligned to the input's blocks. Throws Error for impossible layouts and for
+// more than max_requested_tiles tiles.
 TileGrid plan_tiles(const TileLayout& layout, const Grid& grid, std::size_t bytes_per_pixel,
                     std::size_t window_bytes = default_window_bytes);
 
