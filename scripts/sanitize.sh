@@ -21,9 +21,15 @@ jobs=${JOBS:-$(nproc)}
 # leak checking is off for every process and switched back on for this project's
 # own executables by one file each in $build/sanitize/ (named after the program:
 # %b; written by cmake/sanitize_leak_checks.cmake).
+# libstdc++ is preloaded too: python3 is a C program that loads libstdc++ only
+# with GDAL, too late for ASan to find the real __cxa_throw (a CHECK failure at
+# the first C++ exception, e.g. one thrown inside PROJ).
 libasan=$(g++ -print-file-name=libasan.so)
-[ -e "$libasan" ] || { echo "sanitize: libasan not found ($libasan)" >&2; exit 1; }
-export LD_PRELOAD="$libasan${LD_PRELOAD:+ $LD_PRELOAD}"
+libstdcxx=$(g++ -print-file-name=libstdc++.so)
+for library in "$libasan" "$libstdcxx"; do
+  [ -e "$library" ] || { echo "sanitize: $library not found" >&2; exit 1; }
+done
+export LD_PRELOAD="$libasan $libstdcxx${LD_PRELOAD:+ $LD_PRELOAD}"
 export ASAN_OPTIONS="detect_leaks=0:include_if_exists=$build/sanitize/%b${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 export LSAN_OPTIONS="suppressions=$top/scripts/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
