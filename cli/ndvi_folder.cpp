@@ -52,6 +52,7 @@ int ndvi_folder(const NdviRequest& request) {
     for (NormalizedDifferenceJob& job : jobs) {
         targets.push_back(job.output.path);
         job.output.path = staged.stage(job.output.path, job.output.overwrite);
+        job.output.overwrite = true;  // the staged name, created and ours
     }
     run_in_parallel(
         jobs.size(), request.threads, [&](std::size_t item, int) { run_job(jobs[item]); },

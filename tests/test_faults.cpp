@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 
 #include "test_support.h"
 #include "tiledndvi/error.h"
+#include "tiledndvi/staged_files.h"
 #include "tiledndvi/staged_output.h"
 
 namespace {
@@ -421,12 +423,11 @@ TEST_P(Killed, TheSameCommandAgainSucceeds) {
         run.signal(SIGKILL);
         EXPECT_EQ(run.wait(), 128 + SIGKILL);
     }
+    ASSERT_FALSE(temporaries_under(out.path()).empty());
     const CommandResult again = run_cli(command.args(out.path()));
     ASSERT_EQ(again.exit_code, 0) << again.err;
-    // The dead run's temporaries may stay (only they may); the rest is the result.
-    Snapshot after = pixel_snapshot(out.path());
-    for (auto it = after.begin(); it != after.end();)
-        it = is_temporary(it->first) ? after.erase(it) : std::next(it);
+    // The dead run's temporaries are gone too: provably no one's work.
+    const Snapshot after = pixel_snapshot(out.path());
     EXPECT_EQ(after, complete) << "after:\n" << describe(after) << "expected:\n" << describe(complete);
 }
 
@@ -462,6 +463,46 @@ TEST(KilledLeftovers, AreNeverTakenForTiles) {
 
     ASSERT_EQ(run_cli({"merge", dir.file("scene.tif"), tiles, "-q"}).exit_code, 0);
     EXPECT_EQ(raster_info(dir.file("scene.tif")).width, 4000);
+}
+
+// What StagedFiles removes of a killed run's files, and everything it keeps.
+TEST(KilledLeftovers, OnlyProvablyStaleTemporariesAreRemoved) {
+    const pid_t dead = fork();
+    if (dead == 0) _exit(0);
+    waitpid(dead, nullptr, 0);
+    const std::string d = std::to_string(dead);
+    ScratchDir dir;
+    const std::vector<std::string> stale = {".out.tiledndvi-tmp-" + d + "-0.tif",
+                                            ".out.tiledndvi-tmp-" + d + "-0.staging.tif",
+                                            ".out.tiledndvi-tmp-" + d + "-3.tif.aux.xml"};
+    const std::vector<std::string> kept = {
+        ".out.tiledndvi-tmp-" + d + "-1.tif",    // locked: a writer in another PID namespace or host
+        ".out.tiledndvi-tmp-1-0.tif",            // a live process (init)
+        ".other.tiledndvi-tmp-" + d + "-0.tif",  // another target's
+        ".out.tiledndvi-tmp-" + d + "-0x.tif",   // not our pattern
+        ".out.tiledndvi-tmp-abc-0.tif",
+        "out.tiledndvi-tmp-" + d + "-0.tif",     // not hidden: not ours
+        "out.tif.tiledndvi-tmp-" + d + "-0",
+    };
+    for (const std::string& name : stale) std::ofstream(dir.file(name)) << "x";
+    for (const std::string& name : kept) std::ofstream(dir.file(name)) << "x";
+    const int lock = open(dir.file(kept[0]).c_str(), O_RDWR);
+    ASSERT_EQ(flock(lock, LOCK_EX | LOCK_NB), 0);
+    {
+        tiledndvi::StagedFiles files(dir.file("out.tif"), false);
+        std::vector<std::string> left = dir.entries();
+        std::sort(left.begin(), left.end());
+        std::vector<std::string> expected = kept;
+        expected.push_back(fs::path(files.staged_path()).filename());  // its own, created and locked
+        std::sort(expected.begin(), expected.end());
+        EXPECT_EQ(left, expected);
+        // Its own main file is locked as the others' are: no one removes it.
+        const int mine = open(files.staged_path().c_str(), O_RDWR);
+        EXPECT_NE(flock(mine, LOCK_EX | LOCK_NB), 0);
+        close(mine);
+    }
+    close(lock);
+    EXPECT_EQ(dir.entries().size(), kept.size());
 }
 
 // --------------------------------------------------------------- full disk

@@ -1,12 +1,16 @@
 #include "tiledndvi/staged_files.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cerrno>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -64,6 +68,53 @@ bool move_file(const std::string& from, const std::string& to, bool replace) {
     return std::rename(from.c_str(), to.c_str()) == 0;
 }
 
+// The process id in a staging name `prefix` PID "-" N, followed by the end or
+// ".": 0 when `name` is not such a name.
+pid_t staging_pid(const std::string& name, const std::string& prefix, std::string& key) {
+    if (name.rfind(prefix, 0) != 0) return 0;
+    std::size_t end = prefix.size();
+    const auto digits = [&] {
+        const std::size_t start = end;
+        while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end]))) ++end;
+        return end > start && end - start < 10;
+    };
+    if (!digits()) return 0;
+    const pid_t pid = static_cast<pid_t>(std::stol(name.substr(prefix.size(), end - prefix.size())));
+    if (end >= name.size() || name[end++] != '-' || !digits()) return 0;
+    if (end < name.size() && name[end] != '.') return 0;
+    key = name.substr(0, end);
+    return pid;
+}
+
+// Removes the staged files a killed run (SIGKILL, power loss) left for the
+// same target, only when they are provably no one's work in progress: named
+// exactly as ours are, their process gone (or this one), and their main file
+// not locked, as every live StagedFiles keeps it (that lock is what protects
+// a writer in another PID namespace or on another host sharing the folder).
+void remove_stale(const std::string& dir, const std::string& prefix, const std::string& extension) {
+    std::map<std::string, std::vector<std::string>> groups;  // staging name -> its files
+    char** entries = VSIReadDir(dir.c_str());
+    for (char** entry = entries; entry != nullptr && *entry != nullptr; ++entry) {
+        std::string key;
+        const pid_t pid = staging_pid(*entry, prefix, key);
+        if (pid <= 0) continue;
+        if (pid != getpid() && !(kill(pid, 0) != 0 && errno == ESRCH)) continue;  // alive, or not ours to ask
+        groups[key].push_back(*entry);
+    }
+    CSLDestroy(entries);
+    for (const auto& [key, names] : groups) {
+        const std::string main = CPLFormFilename(dir.c_str(), (key + extension).c_str(), nullptr);
+        const int fd = open(main.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0 && errno != ENOENT) continue;
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            close(fd);
+            continue;
+        }
+        for (const std::string& name : names) VSIUnlink(CPLFormFilename(dir.c_str(), name.c_str(), nullptr));
+        if (fd >= 0) close(fd);
+    }
+}
+
 }  // namespace
 
 std::string directory_of(const std::string& path) {
@@ -94,14 +145,33 @@ StagedFiles::StagedFiles(std::string target, bool overwrite) : target_(std::move
     check_target_path(target_, overwrite_);
     static std::atomic<unsigned> counter{0};
     const std::string dir = CPLGetPath(target_.c_str());
-    const std::string stem = CPLGetBasename(target_.c_str());
-    const std::string name =
-        "." + stem + ".tiledndvi-tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
-    base_ = dir.empty() ? name : std::string(CPLFormFilename(dir.c_str(), name.c_str(), nullptr));
+    std::string stem = CPLGetBasename(target_.c_str());
+    // A staged name staged again (ndvi on a folder stages each target, and the
+    // job stages its own) keeps the target's family of names: the next run for
+    // that target then finds everything a killed run left.
+    const std::size_t marker = stem.find(".tiledndvi-tmp-");
+    if (marker != std::string::npos && marker > 1 && stem[0] == '.') stem = stem.substr(1, marker - 1);
+    const std::string prefix = "." + stem + ".tiledndvi-tmp-";
+    const bool real = is_real_file_path(target_);
+    if (real) remove_stale(directory_of(target_), prefix, extension_of(target_));
+    for (;;) {
+        const std::string name = prefix + std::to_string(getpid()) + "-" + std::to_string(counter++);
+        base_ = dir.empty() ? name : std::string(CPLFormFilename(dir.c_str(), name.c_str(), nullptr));
+        if (!real) break;
+        // The main file, created now and locked while we live (see remove_stale).
+        // Writers open it again (GDAL truncates, the inode and the lock stay).
+        lock_fd_ = open(staged_path().c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (lock_fd_ >= 0) {
+            flock(lock_fd_, LOCK_EX | LOCK_NB);
+            break;
+        }
+        if (errno != EEXIST) break;  // an unwritable folder: the writer's own error says so
+    }
 }
 
 StagedFiles::~StagedFiles() {
     if (!committed_) discard();
+    if (lock_fd_ >= 0) close(lock_fd_);
 }
 
 std::string StagedFiles::staged_path(const std::string& suffix) const {

@@ -14,7 +14,10 @@ void check_target_path(const std::string& path, bool overwrite);
 class StagedFiles {
 public:
     // Picks the staging name for `target` (hidden, with the process id and a
-    // counter: no result ever has such a name). Calls check_target_path().
+    // counter: no result ever has such a name) and creates its main file,
+    // locked while this object lives. Calls check_target_path(). Removes what
+    // killed runs left for the same target, when provably theirs: their process
+    // is gone and their main file unlocked.
     StagedFiles(std::string target, bool overwrite);
     // Removes every staged file unless commit() succeeded.
     ~StagedFiles();
@@ -39,6 +42,7 @@ private:
     bool overwrite_;
     std::string base_;  // directory + hidden staging stem
     bool committed_ = false;
+    int lock_fd_ = -1;  // the main staged file, locked (flock) while we live
 };
 
 // Helpers shared with the output code.
