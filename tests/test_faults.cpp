@@ -465,6 +465,37 @@ TEST(KilledLeftovers, AreNeverTakenForTiles) {
     EXPECT_EQ(raster_info(dir.file("scene.tif")).width, 4000);
 }
 
+// ------------------------------------------------------------ write error
+
+std::string quoted(const std::string& arg) {
+    std::string text = "'";
+    for (char c : arg) text += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return text + "'";
+}
+
+// A write error other than a full disk, needing no root: under a file size
+// limit (ulimit -f, SIGXFSZ ignored) every write past it fails with EFBIG.
+TEST(WriteError, FileSizeLimitIsReportedAndLeavesNothing) {
+    for (const CommandCase& command : command_cases()) {
+        for (const bool existing : {false, true}) {
+            SCOPED_TRACE(command.name + (existing ? " over an older result" : ""));
+            ScratchDir out;
+            if (existing) command.make_old(out.file(command.target));
+            const Snapshot before = snapshot(out.path());
+            std::string line = "ulimit -f 64; trap '' XFSZ; exec " + quoted(TILEDNDVI_CLI);
+            for (const std::string& arg : command.args(out.path())) line += " " + quoted(arg);
+            line += existing ? " -q --overwrite" : " -q";
+            const CommandResult result = run_command(line);
+            EXPECT_EQ(result.exit_code, 1) << result.err;
+            EXPECT_EQ(result.err.rfind("tiledndvi: error: ", 0), 0u) << result.err;
+            EXPECT_TRUE(contains(result.err, "File too large")) << result.err;
+            EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+            const Snapshot after = snapshot(out.path());
+            EXPECT_EQ(after, before) << "after:\n" << describe(after) << "before:\n" << describe(before);
+        }
+    }
+}
+
 // What StagedFiles removes of a killed run's files, and everything it keeps.
 TEST(KilledLeftovers, OnlyProvablyStaleTemporariesAreRemoved) {
     const pid_t dead = fork();
