@@ -127,6 +127,20 @@ std::string gdal_name_of(const QgsRasterLayer& layer, const QString& parameter_n
     return QgsProviderRegistry::instance()->encodeUri(QStringLiteral("gdal"), parts).toStdString();
 }
 
+// QGIS calls any file it cannot load "not found", even one that exists; for
+// those the core says what is wrong (not a raster, a damaged header...).
+// Returns `qgis_message` otherwise.
+QString unloadable_reason(const QVariantMap& parameters, const QString& name, const QString& qgis_message) {
+    const QString path = parameters.value(name).toString();
+    if (path.isEmpty() || !QFileInfo::exists(path)) return qgis_message;
+    try {
+        open_raster(path.toStdString());
+    } catch (const Error& error) {
+        return QStringLiteral("%1: %2").arg(name, QString::fromStdString(error.what()));
+    }
+    return qgis_message;
+}
+
 bool is_given(const QVariantMap& parameters, const QString& name) {
     const QVariant value = parameters.value(name);
     return value.isValid() && !value.isNull() && !(value.type() == QVariant::String && value.toString().isEmpty());
@@ -233,7 +247,9 @@ NormalizedDifferenceJob NormalizedDifferenceAlgorithm::job_from_inputs(const QVa
                                                                        QgsProcessingContext& context) const {
     const AlgorithmFlavour& f = flavour_;
     QgsRasterLayer* input = parameterAsRasterLayer(parameters, parameter::input, context);
-    if (input == nullptr) throw QgsProcessingException(invalidRasterError(parameters, parameter::input));
+    if (input == nullptr)
+        throw QgsProcessingException(
+            unloadable_reason(parameters, parameter::input, invalidRasterError(parameters, parameter::input)));
     const std::string input_name = gdal_name_of(*input, parameter::input);
 
     const bool separate = is_given(parameters, f.second_input_parameter);
@@ -241,7 +257,8 @@ NormalizedDifferenceJob NormalizedDifferenceAlgorithm::job_from_inputs(const QVa
     if (separate) {
         QgsRasterLayer* second = parameterAsRasterLayer(parameters, f.second_input_parameter, context);
         if (second == nullptr)
-            throw QgsProcessingException(invalidRasterError(parameters, f.second_input_parameter));
+            throw QgsProcessingException(unloadable_reason(parameters, f.second_input_parameter,
+                                                           invalidRasterError(parameters, f.second_input_parameter)));
         other_name = gdal_name_of(*second, f.second_input_parameter);
     }
 
@@ -332,7 +349,12 @@ OutputSpec NormalizedDifferenceAlgorithm::output_from_parameters(const QVariantM
 
 bool NormalizedDifferenceAlgorithm::checkParameterValues(const QVariantMap& parameters, QgsProcessingContext& context,
                                                          QString* message) const {
-    if (!QgsProcessingAlgorithm::checkParameterValues(parameters, context, message)) return false;
+    if (!QgsProcessingAlgorithm::checkParameterValues(parameters, context, message)) {
+        if (message != nullptr)
+            for (const QString& name : {QString(parameter::input), flavour_.second_input_parameter})
+                *message = unloadable_reason(parameters, name, *message);
+        return false;
+    }
     try {
         job_from_inputs(parameters, context);
     } catch (const QgsProcessingException& error) {
