@@ -39,7 +39,7 @@ using Clock = std::chrono::steady_clock;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-bool is_temporary(const std::string& name) { return contains(name, ".tiledndvi-tmp-"); }
+bool is_temporary(const std::string& path) { return contains(fs::path(path).filename().string(), ".tiledndvi-tmp-"); }
 
 // Every file under `root` (relative path -> size and FNV-1a hash of its bytes);
 // folders appear as "name/".
@@ -91,7 +91,7 @@ std::vector<std::string> temporaries_under(const std::string& root,
     std::vector<std::string> found;
     if (!fs::exists(root)) return found;
     for (const auto& entry : fs::recursive_directory_iterator(root))
-        if (which(entry.path().filename().string())) found.push_back(entry.path().string());
+        if (which(entry.path().string())) found.push_back(entry.path().string());
     return found;
 }
 
@@ -264,9 +264,9 @@ struct CommandCase {
     std::function<std::vector<std::string>(const std::string& out)> args;
     std::string target;  // in OUT
     std::function<void(const std::string& target)> make_old;
-    // The temporary whose appearance means "in the middle" (COG: the
-    // conversion, not the staged GeoTIFF before it).
-    std::function<bool(const std::string& name)> writing = is_temporary;
+    // The temporary file whose appearance means "in the middle" (COG: the
+    // conversion writing, not the staged GeoTIFF before it).
+    std::function<bool(const std::string& path)> writing = is_temporary;
 };
 
 std::vector<CommandCase> command_cases() {
@@ -290,7 +290,10 @@ std::vector<CommandCase> command_cases() {
                                              "--nir", "2", "-of", "COG"};
          },
          "ndvi.tif", old_file,
-         [](const std::string& name) { return is_temporary(name) && !contains(name, ".staging."); }},
+         [](const std::string& path) {
+             std::error_code error;
+             return is_temporary(path) && !contains(path, ".staging.") && fs::file_size(path, error) > 0 && !error;
+         }},
         {"ndvi_folder",
          [](const std::string& out) {
              return std::vector<std::string>{"ndvi", Inputs::get().tiles(), out + "/ndvi_tiles", "--red", "1",
