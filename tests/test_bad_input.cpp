@@ -168,6 +168,22 @@ TEST_F(BadInput, DamagedFilesAreErrorsNeverZeroFilledPixels) {
     }
 }
 
+// Every command reading pixels stops on the read error, leaving nothing.
+TEST_F(BadInput, EveryCommandStopsOnATruncatedFile) {
+    const std::string truncated = in("truncated_pixel.tif");
+    ScratchDir folder;  // a folder of tiles, one of them truncated
+    fs::copy_file(truncated, folder.file("tile_0_0.tif"));
+    const std::vector<std::pair<std::vector<std::string>, std::string>> rows = {
+        {{"tile", truncated, outputs_.file("tiles"), "--tiles", "2x2", "-q"}, "failed to read " + truncated},
+        {{"ndvi", folder.path(), outputs_.file("ndvi"), "--red", "1", "--nir", "2", "-q"},
+         "failed to read " + folder.file("tile_0_0.tif")},
+        {{"merge", out_, truncated, "-q"}, "failed to read"},
+        {{"quicklook", truncated, outputs_.file("ndvi.png"), "-q"}, "cannot read " + truncated},
+        {{"bench", truncated, "--red", "1", "--nir", "2", "--repeat", "1"}, "failed to read " + truncated},
+    };
+    for (const auto& [args, message] : rows) expect_refused(args, message);
+}
+
 TEST_F(BadInput, BandsGridsAndTypes) {
     const std::string sample = sample_path();
     const std::vector<Row> rows = {
