@@ -1,7 +1,8 @@
 // The files of a multi-file command (tile, ndvi on a folder), each written
 // under its staging name and moved into place only once all are complete: an
 // interrupted or failed run leaves an older set of files exactly as it was,
-// and a killed one leaves only hidden temporaries, never part of a set.
+// and a killed one only hidden temporaries (unless killed during the final
+// renames, which take milliseconds).
 #pragma once
 
 #include <memory>
