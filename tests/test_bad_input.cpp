@@ -15,6 +15,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <cpl_string.h>
+#include <gdal_utils.h>
+
 #include "test_support.h"
 #include "tiledndvi/error.h"
 #include "tiledndvi/job.h"
@@ -27,9 +30,17 @@ namespace fs = std::filesystem;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-void gdal_translate(const std::string& arguments) {
-    const CommandResult made = run_command("gdal_translate -q " + arguments);
-    ASSERT_EQ(made.exit_code, 0) << arguments << "\n" << made.err;
+// gdal_translate in this process (a process per input would cost seconds).
+void gdal_translate(const std::string& source, const std::string& target, const std::vector<std::string>& options) {
+    CPLStringList argv;
+    for (const std::string& option : options) argv.AddString(option.c_str());
+    GDALTranslateOptions* translate_options = GDALTranslateOptionsNew(argv.List(), nullptr);
+    GDALDatasetUniquePtr input(GDALDataset::Open(source.c_str(), GDAL_OF_RASTER));
+    ASSERT_TRUE(input) << source;
+    GDALDatasetUniquePtr output(GDALDataset::FromHandle(
+        GDALTranslate(target.c_str(), GDALDataset::ToHandle(input.get()), translate_options, nullptr)));
+    GDALTranslateOptionsFree(translate_options);
+    ASSERT_TRUE(output) << target;
 }
 
 void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
@@ -62,9 +73,9 @@ protected:
         const std::string sample = sample_path();
         // Red and NIR as Int16, 4x the sample (1396 x 1408: a few hundred strips),
         // pixel-interleaved (read in one call) and band-interleaved (two calls).
-        gdal_translate("-b 3 -b 4 -ot Int16 -outsize 400% 400% '" + sample + "' " + in("pixel.tif"));
-        gdal_translate("-co INTERLEAVE=BAND " + in("pixel.tif") + " " + in("band.tif"));
-        gdal_translate("-co COMPRESS=DEFLATE -co TILED=YES " + in("pixel.tif") + " " + in("deflate.tif"));
+        gdal_translate(sample, in("pixel.tif"), {"-b", "3", "-b", "4", "-ot", "Int16", "-outsize", "400%", "400%"});
+        gdal_translate(in("pixel.tif"), in("band.tif"), {"-co", "INTERLEAVE=BAND"});
+        gdal_translate(in("pixel.tif"), in("deflate.tif"), {"-co", "COMPRESS=DEFLATE", "-co", "TILED=YES"});
         // Truncated: the IFD (at the start, as GDAL writes copies) survives, the
         // strips after the cut do not; the error surfaces mid-run.
         for (const char* name : {"pixel", "band"}) {
@@ -88,14 +99,14 @@ protected:
             << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},)"
             << R"("geometry":{"type":"Point","coordinates":[1,2]}}]})";
         // Complex bands.
-        gdal_translate("-ot CInt16 -b 3 -b 4 '" + sample + "' " + in("cint16.tif"));
-        gdal_translate("-ot CFloat32 -b 3 -b 4 '" + sample + "' " + in("cfloat32.tif"));
+        gdal_translate(sample, in("cint16.tif"), {"-ot", "CInt16", "-b", "3", "-b", "4"});
+        gdal_translate(sample, in("cfloat32.tif"), {"-ot", "CFloat32", "-b", "3", "-b", "4"});
         // Red, and NIR on grids that differ from it in one way each.
-        gdal_translate("-b 3 '" + sample + "' " + in("red.tif"));
-        gdal_translate("-b 4 -a_ullr 0 352 349 0 '" + sample + "' " + in("nir_geotransform.tif"));
-        gdal_translate("-b 4 -a_srs EPSG:4326 '" + sample + "' " + in("nir_crs.tif"));
-        gdal_translate("-b 4 -srcwin 100 50 349 352 '" + sample + "' " + in("nir_overlap.tif"));  // partly outside
-        gdal_translate("-b 4 -of VRT '" + sample + "' " + in("nir_no_geo.vrt"));
+        gdal_translate(sample, in("red.tif"), {"-b", "3"});
+        gdal_translate(sample, in("nir_geotransform.tif"), {"-b", "4", "-a_ullr", "0", "352", "349", "0"});
+        gdal_translate(sample, in("nir_crs.tif"), {"-b", "4", "-a_srs", "EPSG:4326"});
+        gdal_translate(sample, in("nir_overlap.tif"), {"-b", "4", "-srcwin", "100", "50", "349", "352"});  // partly out
+        gdal_translate(sample, in("nir_no_geo.vrt"), {"-b", "4", "-of", "VRT"});
         std::string no_geo = read_text(in("nir_no_geo.vrt"));
         const std::size_t start = no_geo.find("  <SRS"), end = no_geo.find("</GeoTransform>");
         no_geo.erase(start, end + std::string("</GeoTransform>\n").size() - start);

@@ -32,13 +32,10 @@ protected:
     static void SetUpTestSuite() {
         inputs_ = new ScratchDir;
         const std::string sample = test::sample_path();
-        const auto make = [](const std::string& arguments) {
-            const CommandResult made = test::run_command("gdal_translate -q " + arguments);
-            ASSERT_EQ(made.exit_code, 0) << arguments << "\n" << made.err;
-        };
-        make("-b 3 -b 4 -ot Int16 -outsize 400% 400% " + shell_quote(sample) + " " + in("pixel.tif"));
-        make("-co INTERLEAVE=BAND " + in("pixel.tif") + " " + in("band.tif"));
-        make("-co COMPRESS=DEFLATE -co TILED=YES " + in("pixel.tif") + " " + in("deflate.tif"));
+        // gdal_translate in this process (GDALTranslate): a process each costs seconds in all.
+        translate(sample, in("pixel.tif"), {"-q", "-b", "3", "-b", "4", "-ot", "Int16", "-outsize", "400%", "400%"});
+        translate(in("pixel.tif"), in("band.tif"), {"-q", "-co", "INTERLEAVE=BAND"});
+        translate(in("pixel.tif"), in("deflate.tif"), {"-q", "-co", "COMPRESS=DEFLATE", "-co", "TILED=YES"});
         for (const char* name : {"pixel", "band"}) {
             std::vector<unsigned char> bytes = test::file_bytes(in(std::string(name) + ".tif"));
             bytes.resize(bytes.size() * 3 / 5);  // the IFD (at the start) survives, later strips do not
@@ -52,13 +49,13 @@ protected:
         write_bytes(in("corrupt_ifd.tif"), header);
         write_text(in("notes.txt"), "not a raster\n");
         write_bytes(in("empty.tif"), {});
-        make("-ot CInt16 -b 3 -b 4 " + shell_quote(sample) + " " + in("cint16.tif"));
-        make("-ot CFloat32 -b 3 -b 4 " + shell_quote(sample) + " " + in("cfloat32.tif"));
-        make("-b 3 " + shell_quote(sample) + " " + in("red.tif"));
-        make("-b 4 -a_ullr 0 352 349 0 " + shell_quote(sample) + " " + in("nir_geotransform.tif"));
-        make("-b 4 -a_srs EPSG:4326 " + shell_quote(sample) + " " + in("nir_crs.tif"));
-        make("-b 4 -srcwin 100 50 349 352 " + shell_quote(sample) + " " + in("nir_overlap.tif"));
-        make("-b 4 -outsize 50% 50% " + shell_quote(sample) + " " + in("nir_size.tif"));
+        translate(sample, in("cint16.tif"), {"-q", "-ot", "CInt16", "-b", "3", "-b", "4"});
+        translate(sample, in("cfloat32.tif"), {"-q", "-ot", "CFloat32", "-b", "3", "-b", "4"});
+        translate(sample, in("red.tif"), {"-q", "-b", "3"});
+        translate(sample, in("nir_geotransform.tif"), {"-q", "-b", "4", "-a_ullr", "0", "352", "349", "0"});
+        translate(sample, in("nir_crs.tif"), {"-q", "-b", "4", "-a_srs", "EPSG:4326"});
+        translate(sample, in("nir_overlap.tif"), {"-q", "-b", "4", "-srcwin", "100", "50", "349", "352"});
+        translate(sample, in("nir_size.tif"), {"-q", "-b", "4", "-outsize", "50%", "50%"});
     }
     static void TearDownTestSuite() {
         delete inputs_;

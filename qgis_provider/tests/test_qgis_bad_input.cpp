@@ -46,15 +46,12 @@ protected:
         fs::create_directories(inputs_);
         fs::create_directories(outputs_);
         const std::string sample = tiledndvi::test::sample_path();
-        const auto make = [](const std::string& arguments) {
-            const CommandResult made = tiledndvi::test::run_command("gdal_translate -q " + arguments);
-            ASSERT_EQ(made.exit_code, 0) << arguments << "\n" << made.err;
-        };
-        make("-b 3 -b 4 -ot Int16 -outsize 400% 400% " + shell_quote(sample) + " " + in("pixel.tif"));
+        using tiledndvi::qgis_test::extract_band;  // gdal_translate -b N, in this process
+        extract_band(sample, 3, in("pixel.tif"), {"-b", "4", "-ot", "Int16", "-outsize", "400%", "400%"});
         std::vector<unsigned char> bytes = tiledndvi::test::file_bytes(in("pixel.tif"));
         bytes.resize(bytes.size() * 3 / 5);  // the IFD (at the start) survives, later strips do not
         write_bytes(in("truncated.tif"), bytes);
-        make("-co COMPRESS=DEFLATE -co TILED=YES " + in("pixel.tif") + " " + in("deflate.tif"));
+        extract_band(in("pixel.tif"), 1, in("deflate.tif"), {"-b", "2", "-co", "COMPRESS=DEFLATE", "-co", "TILED=YES"});
         std::vector<unsigned char> deflate = tiledndvi::test::file_bytes(in("deflate.tif"));
         std::fill_n(deflate.begin() + deflate.size() / 2, 4096, 0xA5);
         write_bytes(in("corrupt.tif"), deflate);
@@ -62,10 +59,10 @@ protected:
         std::fill_n(header.begin() + 8, 64, 0xFF);  // the first IFD entries
         write_bytes(in("corrupt_ifd.tif"), header);
         std::ofstream(in("notes.txt")) << "not a raster\n";
-        make("-ot CInt16 -b 3 -b 4 " + shell_quote(sample) + " " + in("cint16.tif"));
-        make("-b 3 " + shell_quote(sample) + " " + in("red.tif"));
-        make("-b 4 -a_srs EPSG:4326 " + shell_quote(sample) + " " + in("nir_crs.tif"));
-        make("-b 4 -srcwin 100 50 349 352 " + shell_quote(sample) + " " + in("nir_overlap.tif"));
+        extract_band(sample, 3, in("cint16.tif"), {"-b", "4", "-ot", "CInt16"});
+        extract_band(sample, 3, in("red.tif"));
+        extract_band(sample, 4, in("nir_crs.tif"), {"-a_srs", "EPSG:4326"});
+        extract_band(sample, 4, in("nir_overlap.tif"), {"-srcwin", "100", "50", "349", "352"});
     }
 
     std::string in(const std::string& name) const { return inputs_ + "/" + name; }
