@@ -132,9 +132,12 @@ public:
     RunningCli& operator=(const RunningCli&) = delete;
 
     pid_t pid() const { return pid_; }
-    void signal(int number) const { kill(pid_, number); }
+    // Only while not reaped: until then the id cannot belong to another process.
+    void signal(int number) const {
+        if (!reaped_) kill(pid_, number);
+    }
 
-    // True once the process has ended (then exit_code() is known).
+    // True once the process has ended (and was reaped).
     bool finished() {
         if (reaped_) return true;
         int status = 0;
@@ -147,10 +150,12 @@ public:
     // the exit code, or 128 + the signal that ended it.
     int wait() {
         const auto deadline = Clock::now() + std::chrono::seconds(60);
+        bool killed = false;
         while (!finished()) {
-            if (Clock::now() > deadline) {
+            if (!killed && Clock::now() > deadline) {
                 ADD_FAILURE() << "tiledndvi did not end within 60 s";
                 signal(SIGKILL);
+                killed = true;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
         }
