@@ -516,6 +516,7 @@ TEST(KilledLeftovers, OnlyProvablyStaleTemporariesAreRemoved) {
                                             ".out.tiledndvi-tmp-" + d + "-3.tif.aux.xml"};
     const std::vector<std::string> kept = {
         ".out.tiledndvi-tmp-" + d + "-1.tif",    // locked: a writer in another PID namespace or host
+        ".out.tiledndvi-tmp-" + d + "-1.staging.tif",  // the same writer's other file
         ".out.tiledndvi-tmp-1-0.tif",            // a live process (init)
         ".other.tiledndvi-tmp-" + d + "-0.tif",  // another target's
         ".out.tiledndvi-tmp-" + d + "-0x.tif",   // not our pattern
@@ -527,6 +528,13 @@ TEST(KilledLeftovers, OnlyProvablyStaleTemporariesAreRemoved) {
     for (const std::string& name : kept) std::ofstream(dir.file(name)) << "x";
     const int lock = open(dir.file(kept[0]).c_str(), O_RDWR);
     ASSERT_EQ(flock(lock, LOCK_EX | LOCK_NB), 0);
+    {
+        // A style beside out.tif shares its names: it must respect the same lock.
+        tiledndvi::StagedFiles style(dir.file("out.qml"), false);
+        EXPECT_EQ(dir.entries().size(), kept.size() + 1);
+        EXPECT_TRUE(fs::exists(dir.file(kept[0])));
+    }
+    for (const std::string& name : stale) std::ofstream(dir.file(name)) << "x";
     {
         tiledndvi::StagedFiles files(dir.file("out.tif"), false);
         std::vector<std::string> left = dir.entries();

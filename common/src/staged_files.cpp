@@ -88,10 +88,12 @@ pid_t staging_pid(const std::string& name, const std::string& prefix, std::strin
 
 // Removes the staged files a killed run (SIGKILL, power loss) left for the
 // same target, only when they are provably no one's work in progress: named
-// exactly as ours are, their process gone (or this one), and their main file
-// not locked, as every live StagedFiles keeps it (that lock is what protects
-// a writer in another PID namespace or on another host sharing the folder).
-void remove_stale(const std::string& dir, const std::string& prefix, const std::string& extension) {
+// exactly as ours are, their process gone (or this one), and none of them
+// locked, as every live StagedFiles keeps its main file (that lock is what
+// protects a writer in another PID namespace or on another host sharing the
+// folder). Files of the same stem with another extension (NAME.qml beside
+// NAME.tif) share the names, so every file is checked, not one guessed main.
+void remove_stale(const std::string& dir, const std::string& prefix) {
     std::map<std::string, std::vector<std::string>> groups;  // staging name -> its files
     char** entries = VSIReadDir(dir.c_str());
     for (char** entry = entries; entry != nullptr && *entry != nullptr; ++entry) {
@@ -99,19 +101,23 @@ void remove_stale(const std::string& dir, const std::string& prefix, const std::
         const pid_t pid = staging_pid(*entry, prefix, key);
         if (pid <= 0) continue;
         if (pid != getpid() && !(kill(pid, 0) != 0 && errno == ESRCH)) continue;  // alive, or not ours to ask
-        groups[key].push_back(*entry);
+        groups[key].push_back(CPLFormFilename(dir.c_str(), *entry, nullptr));
     }
     CSLDestroy(entries);
-    for (const auto& [key, names] : groups) {
-        const std::string main = CPLFormFilename(dir.c_str(), (key + extension).c_str(), nullptr);
-        const int fd = open(main.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0 && errno != ENOENT) continue;
-        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            close(fd);
-            continue;
+    for (const auto& group : groups) {
+        std::vector<int> locks;
+        bool free = true;
+        for (const std::string& path : group.second) {
+            const int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+            if (fd >= 0) locks.push_back(fd);
+            if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+                free = false;
+                break;
+            }
         }
-        for (const std::string& name : names) VSIUnlink(CPLFormFilename(dir.c_str(), name.c_str(), nullptr));
-        if (fd >= 0) close(fd);
+        if (free)
+            for (const std::string& path : group.second) VSIUnlink(path.c_str());
+        for (const int fd : locks) close(fd);
     }
 }
 
@@ -153,7 +159,7 @@ StagedFiles::StagedFiles(std::string target, bool overwrite) : target_(std::move
     if (marker != std::string::npos && marker > 1 && stem[0] == '.') stem = stem.substr(1, marker - 1);
     const std::string prefix = "." + stem + ".tiledndvi-tmp-";
     const bool real = is_real_file_path(target_);
-    if (real) remove_stale(directory_of(target_), prefix, extension_of(target_));
+    if (real) remove_stale(directory_of(target_), prefix);
     for (;;) {
         const std::string name = prefix + std::to_string(getpid()) + "-" + std::to_string(counter++);
         base_ = dir.empty() ? name : std::string(CPLFormFilename(dir.c_str(), name.c_str(), nullptr));
