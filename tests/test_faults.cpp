@@ -514,7 +514,7 @@ TEST(KilledLeftovers, OnlyProvablyStaleTemporariesAreRemoved) {
     const std::vector<std::string> stale = {".out.tiledndvi-tmp-" + d + "-0.tif",
                                             ".out.tiledndvi-tmp-" + d + "-0.staging.tif",
                                             ".out.tiledndvi-tmp-" + d + "-3.tif.aux.xml"};
-    const std::vector<std::string> kept = {
+    std::vector<std::string> kept = {
         ".out.tiledndvi-tmp-" + d + "-1.tif",    // locked: a writer in another PID namespace or host
         ".out.tiledndvi-tmp-" + d + "-1.staging.tif",  // the same writer's other file
         ".out.tiledndvi-tmp-1-0.tif",            // a live process (init)
@@ -526,6 +526,10 @@ TEST(KilledLeftovers, OnlyProvablyStaleTemporariesAreRemoved) {
     };
     for (const std::string& name : stale) std::ofstream(dir.file(name)) << "x";
     for (const std::string& name : kept) std::ofstream(dir.file(name)) << "x";
+    // A link named like a stale file is not provably ours either.
+    const std::string link = ".out.tiledndvi-tmp-" + d + "-7.tif";
+    fs::create_symlink(dir.file(kept.back()), dir.file(link));
+    kept.push_back(link);
     const int lock = open(dir.file(kept[0]).c_str(), O_RDWR);
     ASSERT_EQ(flock(lock, LOCK_EX | LOCK_NB), 0);
     {

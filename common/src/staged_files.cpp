@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -108,9 +109,11 @@ void remove_stale(const std::string& dir, const std::string& prefix) {
         std::vector<int> locks;
         bool free = true;
         for (const std::string& path : group.second) {
-            const int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+            // Only regular files we may write (no link, device or pipe is ours).
+            const int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
             if (fd >= 0) locks.push_back(fd);
-            if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            struct stat status {};
+            if (fd < 0 || fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || flock(fd, LOCK_EX | LOCK_NB) != 0) {
                 free = false;
                 break;
             }
