@@ -89,7 +89,7 @@ pid_t staging_pid(const std::string& name, const std::string& prefix, std::strin
 
 // Removes the staged files a killed run (SIGKILL, power loss) left for the
 // same target, only when they are provably no one's work in progress: named
-// exactly as ours are, their process gone (or this one), and none of them
+// exactly as ours are, their process gone (never this one), and none of them
 // locked, as every live StagedFiles keeps its main file (that lock is what
 // protects a writer in another PID namespace or on another host sharing the
 // folder). Files of the same stem with another extension (NAME.qml beside
@@ -101,7 +101,7 @@ void remove_stale(const std::string& dir, const std::string& prefix) {
         std::string key;
         const pid_t pid = staging_pid(*entry, prefix, key);
         if (pid <= 0) continue;
-        if (pid != getpid() && !(kill(pid, 0) != 0 && errno == ESRCH)) continue;  // alive, or not ours to ask
+        if (pid == getpid() || !(kill(pid, 0) != 0 && errno == ESRCH)) continue;  // alive, or not ours to ask
         groups[key].push_back(CPLFormFilename(dir.c_str(), *entry, nullptr));
     }
     CSLDestroy(entries);
