@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -99,6 +100,40 @@ ReaderPool::Reader& ReaderPool::reader(int thread_slot) {
     return *slot;
 }
 
+namespace {
+
+// Lets computed windows reach the sink one at a time in window order, when
+// asked: GDAL drivers store blocks in the order they are written, so a file's
+// bytes then do not depend on which thread finished first. A failure or a
+// cancel releases every waiting thread.
+class WindowTurns {
+public:
+    // Waits for `item`'s turn; false when the run was abandoned (skip the sink).
+    bool wait_for(std::size_t item) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        turn_changed_.wait(lock, [&] { return next_ == item || abandoned_; });
+        return !abandoned_;
+    }
+    void done(std::size_t item) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        next_ = item + 1;
+        turn_changed_.notify_all();
+    }
+    void abandon() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        abandoned_ = true;
+        turn_changed_.notify_all();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable turn_changed_;
+    std::size_t next_ = 0;
+    bool abandoned_ = false;
+};
+
+}  // namespace
+
 std::size_t engine_bytes_per_pixel(const BandPair& pair, GDALDataType output_type) {
     return 2 * static_cast<std::size_t>(GDALGetDataTypeSizeBytes(pair.working_type)) +
            static_cast<std::size_t>(GDALGetDataTypeSizeBytes(output_type));
@@ -106,7 +141,7 @@ std::size_t engine_bytes_per_pixel(const BandPair& pair, GDALDataType output_typ
 
 void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDALDataType output_type,
                      double output_nodata, int num_threads, const WindowSink& sink,
-                     const ProgressCallback& progress, ReaderPool* pool) {
+                     const ProgressCallback& progress, ReaderPool* pool, SinkOrder order) {
     if (windows.empty()) return;
     std::size_t largest = 0;
     for (const Tile& window : windows) largest = std::max(largest, static_cast<std::size_t>(window.pixel_count()));
@@ -125,22 +160,36 @@ void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDA
         std::vector<unsigned char> result;
     };
     std::vector<Buffers> buffers(threads);
+    const bool ordered = order == SinkOrder::window_order;
+    WindowTurns turns;
+    const ProgressCallback report = [&](double fraction) {
+        if (!progress || progress(fraction)) return true;
+        if (ordered) turns.abandon();  // windows taken but never run must not be waited for
+        return false;
+    };
 
     run_in_parallel(
         windows.size(), threads,
         [&](std::size_t item, int thread) {
-            const Tile& window = windows[item];
-            Buffers& mine = buffers[thread];
-            if (mine.inputs.empty()) {
-                mine.inputs.resize(2 * largest * input_size);
-                mine.result.resize(largest * output_size);
+            try {
+                const Tile& window = windows[item];
+                Buffers& mine = buffers[thread];
+                if (mine.inputs.empty()) {
+                    mine.inputs.resize(2 * largest * input_size);
+                    mine.result.resize(largest * output_size);
+                }
+                const std::size_t count = static_cast<std::size_t>(window.pixel_count());
+                const KernelInputs inputs = readers.reader(thread).read(window, mine.inputs.data());
+                normalized_difference(inputs, count, output_type, mine.result.data(), output_nodata);
+                if (ordered && !turns.wait_for(item)) return;
+                sink(window, mine.result.data());
+                if (ordered) turns.done(item);
+            } catch (...) {
+                if (ordered) turns.abandon();
+                throw;
             }
-            const std::size_t count = static_cast<std::size_t>(window.pixel_count());
-            const KernelInputs inputs = readers.reader(thread).read(window, mine.inputs.data());
-            normalized_difference(inputs, count, output_type, mine.result.data(), output_nodata);
-            sink(window, mine.result.data());
         },
-        progress, [&](std::size_t item) { return static_cast<double>(windows[item].pixel_count()); });
+        report, [&](std::size_t item) { return static_cast<double>(windows[item].pixel_count()); });
 }
 
 void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_nodata, const TileGrid& tiles,
@@ -174,7 +223,8 @@ void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_n
         if (status != CE_None || CPLGetLastErrorType() >= CE_Failure)
             throw Error("failed to write the output: " + last_gdal_error());
     };
-    compute_windows(pair, windows, output_type, output_nodata, options.num_threads, write, progress);
+    compute_windows(pair, windows, output_type, output_nodata, options.num_threads, write, progress, nullptr,
+                    SinkOrder::window_order);
     if (progress && !progress(1.0)) throw Cancelled();
 }
 

@@ -53,6 +53,11 @@ private:
     std::vector<std::unique_ptr<Reader>> readers_;
 };
 
+// Whether the sink sees windows in any order (as they complete: fastest) or
+// in the order of `windows` (a file written in a fixed order has the same bytes
+// whatever the thread count).
+enum class SinkOrder { any, window_order };
+
 // Computes (a - b) / (a + b) for every window into `sink`. Progress is reported
 // from the calling thread only; returning false from it stops the work promptly
 // and throws Cancelled. Throws Error on any read failure or sink exception.
@@ -60,7 +65,8 @@ private:
 // (optional) supplies reusable handles; without it each call opens its own.
 void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDALDataType output_type,
                      double output_nodata, int num_threads, const WindowSink& sink,
-                     const ProgressCallback& progress = {}, ReaderPool* pool = nullptr);
+                     const ProgressCallback& progress = {}, ReaderPool* pool = nullptr,
+                     SinkOrder order = SinkOrder::any);
 
 // Computes every tile of `tiles` (cut into windows of options.window_bytes)
 // into `output`, a single-band Float32/Float64 raster on the same grid.
