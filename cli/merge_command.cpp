@@ -79,6 +79,27 @@ TileInfo describe(const std::string& path) {
     return info;
 }
 
+// Throws an Error naming the first of `paths` whose pixels cannot all be read
+// (a truncated or damaged tile). Used only once a mosaic read has failed.
+void name_unreadable_tile(const std::vector<std::string>& paths) {
+    for (const std::string& path : paths) {
+        GDALDatasetUniquePtr tile = open_raster(path);
+        const int width = tile->GetRasterXSize(), height = tile->GetRasterYSize(), rows = 64;
+        std::vector<double> buffer(static_cast<std::size_t>(width) * rows);
+        for (int band = 1; band <= tile->GetRasterCount(); ++band) {
+            for (int y = 0; y < height; y += rows) {
+                const int count = std::min(rows, height - y);
+                CPLErrorReset();
+                if (tile->GetRasterBand(band)->RasterIO(GF_Read, 0, y, width, count, buffer.data(), width, count,
+                                                        GDT_Float64, 0, 0) != CE_None ||
+                    CPLGetLastErrorType() >= CE_Failure)
+                    throw Error("failed to read the tile " + path + ": " +
+                                last_gdal_error("read error (is the file truncated?)"));
+            }
+        }
+    }
+}
+
 bool same_crs(const std::string& a, const std::string& b) {
     if (a == b) return true;
     if (a.empty() || b.empty()) return false;
@@ -242,7 +263,14 @@ int merge_command(const std::vector<std::string>& argv) {
         close_checked(mosaic, output);
     } else if (created) {
         // Rows as wide as the mosaic, each tile read once (see raster_copy.h).
-        copy_rows(*mosaic, {}, 0, whole.height, {{created.get(), 0, 0}}, terminal_progress(options.quiet));
+        try {
+            copy_rows(*mosaic, {}, 0, whole.height, {{created.get(), 0, 0}}, terminal_progress(options.quiet));
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error&) {
+            name_unreadable_tile(paths);  // the mosaic's own error cannot say which tile
+            throw;
+        }
         close_checked(created, output);
     } else {
         CPLStringList translate_argv;

@@ -188,7 +188,7 @@ TEST_F(BadInput, EveryCommandStopsOnATruncatedFile) {
         {{"tile", truncated, outputs_.file("tiles"), "--tiles", "2x2", "-q"}, "failed to read " + truncated},
         {{"ndvi", folder.path(), outputs_.file("ndvi"), "--red", "1", "--nir", "2", "-q"},
          "failed to read " + folder.file("tile_0_0.tif")},
-        {{"merge", out_, truncated, "-q"}, "failed to read"},
+        {{"merge", out_, truncated, "-q"}, "failed to read the tile " + truncated},
         {{"quicklook", truncated, outputs_.file("ndvi.png"), "-q"}, "cannot read " + truncated},
         {{"bench", truncated, "--red", "1", "--nir", "2", "--repeat", "1"}, "failed to read " + truncated},
     };
