@@ -40,6 +40,8 @@ using Clock = std::chrono::steady_clock;
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 bool is_temporary(const std::string& path) { return contains(fs::path(path).filename().string(), ".tiledndvi-tmp-"); }
+// A temporary being written (the lock file appears before any work).
+bool is_temporary_output(const std::string& path) { return is_temporary(path) && fs::path(path).extension() != ".lock"; }
 
 // Every file under `root` (relative path -> size and FNV-1a hash of its bytes);
 // folders appear as "name/".
@@ -271,7 +273,7 @@ struct CommandCase {
     std::function<void(const std::string& target)> make_old;
     // The temporary file whose appearance means "in the middle" (COG: the
     // conversion writing, not the staged GeoTIFF before it).
-    std::function<bool(const std::string& path)> writing = is_temporary;
+    std::function<bool(const std::string& path)> writing = is_temporary_output;
 };
 
 std::vector<CommandCase> command_cases() {
@@ -544,11 +546,11 @@ TEST(KilledLeftovers, OnlyProvablyStaleTemporariesAreRemoved) {
         std::vector<std::string> left = dir.entries();
         std::sort(left.begin(), left.end());
         std::vector<std::string> expected = kept;
-        expected.push_back(fs::path(files.staged_path()).filename());  // its own, created and locked
+        expected.push_back(fs::path(files.lock_path()).filename());  // its own, created and locked
         std::sort(expected.begin(), expected.end());
         EXPECT_EQ(left, expected);
-        // Its own main file is locked as the others' are: no one removes it.
-        const int mine = open(files.staged_path().c_str(), O_RDWR);
+        // Its own lock file is locked as the others' are: no one removes its files.
+        const int mine = open(files.lock_path().c_str(), O_RDWR);
         EXPECT_NE(flock(mine, LOCK_EX | LOCK_NB), 0);
         close(mine);
     }

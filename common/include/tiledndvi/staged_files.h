@@ -14,10 +14,10 @@ void check_target_path(const std::string& path, bool overwrite);
 class StagedFiles {
 public:
     // Picks the staging name for `target` (hidden, with the process id and a
-    // counter: no result ever has such a name) and creates its main file,
-    // locked while this object lives. Calls check_target_path(). Removes what
-    // killed runs left for the same target, when provably theirs: their process
-    // is gone and their main file unlocked.
+    // counter: no result ever has such a name) and creates its lock file
+    // (lock_path()), locked while this object lives. Calls check_target_path().
+    // Removes what killed runs left for the same target, when provably theirs:
+    // their process is gone and none of their files locked.
     StagedFiles(std::string target, bool overwrite);
     // Removes every staged file unless commit() succeeded.
     ~StagedFiles();
@@ -28,6 +28,8 @@ public:
     // A path to write to: the staging name plus `suffix` (".tif"; "" gives
     // the target's own extension).
     std::string staged_path(const std::string& suffix = "") const;
+    // The staging name's lock file (removed with the staged files).
+    std::string lock_path() const { return base_ + ".lock"; }
 
     // Moves the dataset at `produced` (a staged path: its main file and its
     // side-cars) onto the target, the main file last; removes side-cars of a
@@ -42,7 +44,7 @@ private:
     bool overwrite_;
     std::string base_;  // directory + hidden staging stem
     bool committed_ = false;
-    int lock_fd_ = -1;  // the main staged file, locked (flock) while we live
+    int lock_fd_ = -1;  // lock_path(), locked (flock) while we live
 };
 
 // Helpers shared with the output code.
