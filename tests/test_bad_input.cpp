@@ -258,7 +258,7 @@ TEST_F(BadInput, FormatsOptionsTilesAndThreads) {
 
 TEST_F(BadInput, OutputPathsThatCannotBeWritten) {
     const std::string sample = sample_path();
-    expect_refused({"ndvi", sample, "/etc/passwd/x.tif", "-q"}, "/etc/passwd");
+    expect_refused({"ndvi", sample, "/etc/passwd/x.tif", "-q"}, "output directory is a file, not a directory: /etc/passwd");
     expect_refused({"ndvi", sample, outputs_.path(), "-q"}, "output is a directory: " + outputs_.path());
 
     // A read-only file system: root ignores permission bits, not this.

@@ -141,8 +141,8 @@ void check_target_path(const std::string& path, bool overwrite) {
     if (!is_real_file_path(path)) return;
     const std::string dir = directory_of(path);
     VSIStatBufL stat;
-    if (VSIStatL(dir.c_str(), &stat) != 0 || !VSI_ISDIR(stat.st_mode))
-        throw Error("output directory does not exist: " + dir);
+    if (VSIStatL(dir.c_str(), &stat) != 0) throw Error("output directory does not exist: " + dir);
+    if (!VSI_ISDIR(stat.st_mode)) throw Error("output directory is a file, not a directory: " + dir);
     if (access(dir.c_str(), W_OK | X_OK) != 0) throw Error("output directory is not writable: " + dir);
     if (VSIStatL(path.c_str(), &stat) == 0) {
         if (VSI_ISDIR(stat.st_mode)) throw Error("output is a directory: " + path);
