@@ -40,6 +40,7 @@
 #include <qgstaskmanager.h>
 
 #include "qgis_test_environment.h"
+#include "recording_feedback.h"
 #include "test_support.h"
 
 // The library's entry points, as the Python plugin calls them through ctypes.
@@ -88,14 +89,7 @@ const QgsProcessingAlgorithm& algorithm(const QString& id) {
     return *found;
 }
 
-class RecordingFeedback : public QgsProcessingFeedback {
-public:
-    void reportError(const QString& error, bool fatal_error = false) override {
-        errors << error;
-        QgsProcessingFeedback::reportError(error, fatal_error);
-    }
-    QStringList errors;
-};
+using tiledndvi::qgis_test::RecordingFeedback;
 
 struct RunResult {
     bool ok = false;

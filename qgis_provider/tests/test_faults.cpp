@@ -24,6 +24,7 @@
 #include <qgsprocessingregistry.h>
 
 #include "qgis_test_environment.h"
+#include "recording_feedback.h"
 #include "test_support.h"
 
 extern "C" int tiledndvi_qgis_register_provider();
@@ -59,14 +60,7 @@ public:
     }
 };
 
-class RecordingFeedback : public QgsProcessingFeedback {
-public:
-    void reportError(const QString& error, bool fatal_error = false) override {
-        errors << error;
-        QgsProcessingFeedback::reportError(error, fatal_error);
-    }
-    QStringList errors;
-};
+using tiledndvi::qgis_test::RecordingFeedback;
 
 struct RunResult {
     bool ok = false;
