@@ -223,4 +223,49 @@ TEST(Engine, CogOutput) {
     EXPECT_EQ(dir.entries().size(), 2u);  // no staging file left
 }
 
+// One tile of a tile set: the engine reads only that window, and its output is
+// exactly that part of the whole raster's, georeferenced to its corner.
+TEST(Engine, WindowGivesThatPartOfTheWholeResult) {
+    ScratchDir dir;
+    run_job(sample_job(dir.file("whole.tif")));
+    const RasterInfo whole = raster_info(dir.file("whole.tif"));
+    const std::vector<unsigned char> whole_bytes = band_bytes(dir.file("whole.tif"));
+    Tile window;
+    window.x = 87;
+    window.y = 100;
+    window.width = 150;
+    window.height = 37;
+    for (const int threads : {1, 2}) {
+        NormalizedDifferenceJob job = sample_job(dir.file("window.tif"));
+        job.window = window;
+        job.engine.num_threads = threads;
+        job.layout = TileLayout::count(2, 3);
+        job.output.overwrite = true;
+        run_job(job);
+        const RasterInfo part = raster_info(dir.file("window.tif"));
+        ASSERT_EQ(part.width, window.width);
+        ASSERT_EQ(part.height, window.height);
+        EXPECT_DOUBLE_EQ(part.geotransform[0], whole.geotransform[0] + window.x * whole.geotransform[1]);
+        EXPECT_DOUBLE_EQ(part.geotransform[3], whole.geotransform[3] + window.y * whole.geotransform[5]);
+        EXPECT_EQ(part.geotransform[1], whole.geotransform[1]);
+        EXPECT_EQ(part.crs_wkt, whole.crs_wkt);
+        const std::vector<unsigned char> bytes = band_bytes(dir.file("window.tif"));
+        ASSERT_EQ(bytes.size(), static_cast<std::size_t>(window.width * window.height) * sizeof(float));
+        for (std::int64_t row = 0; row < window.height; ++row) {
+            const std::size_t from = static_cast<std::size_t>(((window.y + row) * whole.width + window.x) * 4);
+            ASSERT_EQ(0, std::memcmp(bytes.data() + row * window.width * 4, whole_bytes.data() + from,
+                                     static_cast<std::size_t>(window.width) * 4))
+                << "row " << row << ", " << threads << " thread(s)";
+        }
+    }
+}
+
+TEST(Engine, WindowOutsideTheInputIsRefused) {
+    ScratchDir dir;
+    NormalizedDifferenceJob job = sample_job(dir.file("window.tif"));
+    job.window = Tile{300, 0, 50, 10, 0, 0};  // 349 pixels wide: one column too far
+    EXPECT_THROW(run_job(job), Error);
+    EXPECT_TRUE(dir.entries().empty());
+}
+
 }  // namespace

@@ -163,4 +163,15 @@ BandPair open_band_pair(const BandSpec& a, const BandSpec& b) {
     return pair;
 }
 
+Grid window_grid(const Grid& grid, const Tile& window) {
+    Grid result = grid;
+    result.width = window.width;
+    result.height = window.height;
+    // As create_like() moves it, to the last bit: tiles cut either way line up.
+    std::array<double, 6>& g = result.geotransform;
+    g[0] += window.x * g[1] + window.y * g[2];
+    g[3] += window.x * g[4] + window.y * g[5];
+    return result;
+}
+
 }  // namespace tiledndvi

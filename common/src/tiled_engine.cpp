@@ -193,11 +193,14 @@ void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDA
 }
 
 void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_nodata, const TileGrid& tiles,
-                   const EngineOptions& options, const ProgressCallback& progress) {
+                   const EngineOptions& options, const ProgressCallback& progress, std::int64_t source_x,
+                   std::int64_t source_y) {
     const GDALDataType output_type = output.GetRasterDataType();
     const std::size_t bytes_per_pixel = engine_bytes_per_pixel(pair, output_type);
-    std::vector<Tile> windows;
-    for (const Tile& tile : tiles.tiles()) {
+    std::vector<Tile> windows;  // in input pixels, aligned to the input's blocks
+    for (Tile tile : tiles.tiles()) {
+        tile.x += source_x;
+        tile.y += source_y;
         const std::vector<Tile> parts = split_into_windows(tile, pair.grid, bytes_per_pixel, options.window_bytes);
         windows.insert(windows.end(), parts.begin(), parts.end());
     }
@@ -209,7 +212,10 @@ void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_n
                      [](const Tile& p, const Tile& q) { return p.y != q.y ? p.y < q.y : p.x < q.x; });
     std::mutex output_mutex;  // GDAL datasets are not thread-safe: one writer at a time
     std::vector<unsigned char> block_buffer;
-    const WindowSink write = [&](const Tile& window, const void* pixels) {
+    const WindowSink write = [&](const Tile& source_window, const void* pixels) {
+        Tile window = source_window;
+        window.x -= source_x;
+        window.y -= source_y;
         std::lock_guard<std::mutex> lock(output_mutex);
         CPLErrorReset();
         if (write_whole_blocks(output, window, static_cast<const unsigned char*>(pixels),

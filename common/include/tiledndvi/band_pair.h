@@ -10,6 +10,7 @@
 #include <gdal_priv.h>
 
 #include "tiledndvi/numeric_rule.h"
+#include "tiledndvi/tile_grid.h"
 
 namespace tiledndvi {
 
@@ -61,6 +62,10 @@ GDALDatasetUniquePtr open_raster(const std::string& path);
 
 // Number of bands of a raster (the CLI uses it to explain its band defaults).
 int raster_band_count(const std::string& path);
+
+// The grid of `window` (in `grid`'s pixels): same CRS, pixel size and blocks,
+// origin moved to the window's top-left corner.
+Grid window_grid(const Grid& grid, const Tile& window);
 
 // Human-readable reason two grids differ, or "" when they match.
 std::string describe_grid_difference(const Grid& first, const Grid& second);

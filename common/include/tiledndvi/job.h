@@ -3,6 +3,7 @@
 // CLI and the QGIS algorithm call.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "tiledndvi/band_pair.h"
@@ -19,6 +20,9 @@ struct NormalizedDifferenceJob {
     TileLayout layout;
     EngineOptions engine;
     std::string band_description = "NDVI";
+    // Only this part of the inputs (one tile of a tile set); the output then
+    // covers just it, georeferenced to its corner. Unset: the whole raster.
+    std::optional<Tile> window;
 };
 
 // Convenience for NDVI: a = NIR, b = red.

@@ -69,8 +69,11 @@ void compute_windows(const BandPair& pair, const std::vector<Tile>& windows, GDA
                      SinkOrder order = SinkOrder::any);
 
 // Computes every tile of `tiles` (cut into windows of options.window_bytes)
-// into `output`, a single-band Float32/Float64 raster on the same grid.
+// into `output`, a single-band Float32/Float64 raster. `tiles` cover `output`;
+// output pixel (0, 0) is input pixel (source_x, source_y): an output covering
+// only part of the inputs (one tile of a tile set) reads just that part.
 void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_nodata, const TileGrid& tiles,
-                   const EngineOptions& options, const ProgressCallback& progress);
+                   const EngineOptions& options, const ProgressCallback& progress, std::int64_t source_x = 0,
+                   std::int64_t source_y = 0);
 
 }  // namespace tiledndvi
