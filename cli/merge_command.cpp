@@ -17,6 +17,7 @@
 #include "raster_folder.h"
 #include "shared_options.h"
 #include "terminal.h"
+#include "tile_set.h"
 #include "tiledndvi/band_pair.h"
 #include "tiledndvi/error.h"
 #include "tiledndvi/gdal_errors.h"
@@ -30,7 +31,10 @@ namespace {
 
 const char* const usage = R"(Usage: tiledndvi merge OUTPUT TILE... [options]
 
-Mosaics tiles into OUTPUT. A TILE may be a folder: all rasters in it. The tiles
+Mosaics tiles into OUTPUT. A TILE may be a folder: all rasters in it, or when
+it holds a tile set (written by 'tiledndvi ndvi INPUT FOLDER/ --tiles CxR',
+perhaps by many tasks) every tile of the set, failing with the list of the
+missing ones unless all are there. The tiles
 must share CRS, pixel size, band count and types, sit on one grid (origins a
 whole number of pixels apart) and not overlap; gaps are allowed (NoData) and
 reported. With -of VRT the result is a virtual mosaic referring to the tiles.
@@ -107,6 +111,24 @@ bool same_crs(const std::string& a, const std::string& b) {
     first.importFromWkt(a.c_str());
     second.importFromWkt(b.c_str());
     return first.IsSame(&second) != FALSE;
+}
+
+// Throws an Error listing the tiles of the tile set in `folder` that are not
+// there yet (tasks that failed, or have not run).
+void check_complete(const std::string& folder, const std::vector<std::string>& members) {
+    std::vector<std::string> missing;
+    VSIStatBufL stat;
+    for (const std::string& member : members)
+        if (VSIStatL(member.c_str(), &stat) != 0 || VSI_ISDIR(stat.st_mode)) missing.push_back(member);
+    if (missing.empty()) return;
+    std::string names;
+    const std::size_t shown = 20;
+    for (std::size_t i = 0; i < missing.size() && i < shown; ++i)
+        names += std::string(i == 0 ? "" : ", ") + CPLGetFilename(missing[i].c_str());
+    if (missing.size() > shown) names += ", ...";
+    throw Error("the tile set " + folder + " is incomplete: " + std::to_string(missing.size()) + " of " +
+                std::to_string(members.size()) + " tiles missing: " + names +
+                " (rerun the tasks that own them; --resume keeps the finished tiles)");
 }
 
 std::string name_of(const TileInfo& tile) { return CPLGetFilename(tile.path.c_str()); }
@@ -198,6 +220,11 @@ int merge_command(const std::vector<std::string>& argv) {
     std::vector<std::string> paths;
     for (const std::string& tile : merge.tiles) {
         if (is_directory(tile)) {
+            if (const std::optional<std::vector<std::string>> members = tile_set_members(tile)) {
+                check_complete(tile, *members);
+                paths.insert(paths.end(), members->begin(), members->end());
+                continue;
+            }
             const std::vector<std::string> found = rasters_in_folder(tile);
             if (found.empty()) throw Error("no raster tiles in folder " + tile);
             paths.insert(paths.end(), found.begin(), found.end());

@@ -16,6 +16,7 @@
 #include "terminal.h"
 #include "tiledndvi/error.h"
 #include "tiledndvi/job.h"
+#include "tiledndvi/task_share.h"
 
 namespace tiledndvi::cli {
 
@@ -42,6 +43,18 @@ Options:
   --overwrite          replace OUTPUT if it exists (only once the new file is complete)
   --style              also write a QGIS style beside OUTPUT (its name with .qml:
                        QGIS then opens it on the YlGn ramp from -1 to 1)
+
+Tile sets (OUTPUT a folder, with --tiles or --tile-size): one file per tile,
+OUTPUT/NDVI_tile_<row>_<col>.tif, and tiledndvi_tiles.json describing the set;
+'tiledndvi merge MOSAIC OUTPUT' checks that every tile is there and mosaics them.
+  --task-index I       compute only task I's share of the tiles (0-based)...
+  --task-count N       ...of N tasks: contiguous runs of tiles in row-major
+                       order, tile t belonging to the task i with
+                       floor(i*T/N) <= t < floor((i+1)*T/N) for T tiles.
+                       Unset inside a SLURM job array: taken from
+                       SLURM_ARRAY_TASK_ID, _MIN, _STEP and _COUNT
+  --resume             keep tiles a previous run completed (a tile file exists
+                       only once complete) and compute the others
   -q, --quiet          no progress bar
   -h, --help           this help
 
@@ -55,6 +68,7 @@ NdviRequest parse_ndvi_arguments(const std::vector<std::string>& argv) {
     NdviRequest request;
     SharedOptions shared;
     std::vector<std::string> positional;
+    std::optional<int> task_index, task_count;
     Arguments args(argv);
     while (!args.done()) {
         const std::string arg = args.take();
@@ -77,6 +91,12 @@ NdviRequest parse_ndvi_arguments(const std::vector<std::string>& argv) {
                                              : parse_number(arg, value);
         } else if (arg == "--style") {
             request.style = true;
+        } else if (arg == "--task-index") {
+            task_index = static_cast<int>(parse_integer(arg, args.value_of(arg), 0, max_task_count - 1));
+        } else if (arg == "--task-count") {
+            task_count = static_cast<int>(parse_integer(arg, args.value_of(arg), 1, max_task_count));
+        } else if (arg == "--resume") {
+            request.resume = true;
         } else if (is_option(arg)) {
             throw UsageError("unknown option " + arg);
         } else {
@@ -92,7 +112,16 @@ NdviRequest parse_ndvi_arguments(const std::vector<std::string>& argv) {
     request.output_spec.creation_options = shared.creation_options;
     request.output_spec.overwrite = shared.overwrite;
     request.layout = shared.layout;
+    request.layout_given = shared.layout_given;
     request.threads = shared.threads;
+    if (task_index.has_value() != task_count.has_value())
+        throw UsageError("give --task-index and --task-count together");
+    if (task_index) {
+        if (*task_index >= *task_count)
+            throw UsageError("--task-index " + std::to_string(*task_index) + " is outside 0.." +
+                             std::to_string(*task_count - 1) + " (--task-count " + std::to_string(*task_count) + ")");
+        request.task = TaskShare{*task_index, *task_count};
+    }
     request.quiet = shared.quiet;
     return request;
 }
@@ -104,7 +133,22 @@ int ndvi_command(const std::vector<std::string>& args) {
             return 0;
         }
     const NdviRequest request = parse_ndvi_arguments(args);
-    if (is_directory(request.input)) return ndvi_folder(request);
+    if (is_directory(request.input)) {
+        if (request.task || request.resume)
+            throw UsageError("--task-index, --task-count and --resume split one raster into a tile set, "
+                             "not a folder of tiles");
+        return ndvi_folder(request);
+    }
+    if (names_folder(request.output)) {
+        if (!request.layout_given)
+            throw UsageError("OUTPUT " + request.output +
+                             " is a folder: give the tile set's layout (--tiles CxR or --tile-size WxH), "
+                             "or a file name for one NDVI raster");
+        return ndvi_tile_set(request);
+    }
+    if (request.task || request.resume)
+        throw UsageError("--task-index, --task-count and --resume write a tile set: OUTPUT must be a folder "
+                         "(an existing one, or a name ending in /)");
 
     VSIStatBufL stat;
     if (!request.output_spec.overwrite && VSIStatL(request.output.c_str(), &stat) == 0 && !VSI_ISDIR(stat.st_mode))

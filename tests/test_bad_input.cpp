@@ -259,7 +259,9 @@ TEST_F(BadInput, FormatsOptionsTilesAndThreads) {
 TEST_F(BadInput, OutputPathsThatCannotBeWritten) {
     const std::string sample = sample_path();
     expect_refused({"ndvi", sample, "/etc/passwd/x.tif", "-q"}, "output directory is a file, not a directory: /etc/passwd");
-    expect_refused({"ndvi", sample, outputs_.path(), "-q"}, "output is a directory: " + outputs_.path());
+    // A folder without a tile layout: neither one file nor a tile set.
+    expect_refused({"ndvi", sample, outputs_.path(), "-q"},
+                   "OUTPUT " + outputs_.path() + " is a folder: give the tile set's layout");
 
     // A read-only file system: root ignores permission bits, not this.
     const std::string mount_point = outputs_.file("readonly");

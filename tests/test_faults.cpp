@@ -475,6 +475,78 @@ TEST(KilledLeftovers, AreNeverTakenForTiles) {
     EXPECT_EQ(raster_info(dir.file("scene.tif")).width, 4000);
 }
 
+// ------------------------------------------------------- tile-set tasks
+
+// A tile-set task (one SLURM array task, say) is resumable rather than all or
+// nothing: each tile appears under its name only once complete. Killed or
+// interrupted mid-way, it leaves only whole tiles; rerun with --resume, it
+// completes the set without redoing them.
+class TileSetTask : public ::testing::TestWithParam<int> {
+protected:
+    static std::vector<std::string> args(const std::string& folder, bool resume) {
+        std::vector<std::string> args = {"ndvi", Inputs::get().scene(), folder + "/", "--tiles", "4x4", "--red", "1",
+                                         "--nir", "2", "--threads", "2", "-q"};
+        if (resume) args.push_back("--resume");
+        return args;
+    }
+    // The uninterrupted set, computed once.
+    static const Snapshot& complete() {
+        static ScratchDir dir;
+        static Snapshot set;
+        if (set.empty()) {
+            const CommandResult run = run_cli(args(dir.file("set"), false));
+            EXPECT_EQ(run.exit_code, 0) << run.err;
+            set = pixel_snapshot(dir.file("set"));
+        }
+        return set;
+    }
+    static std::size_t tiles_in(const std::string& folder) {
+        std::size_t count = 0;
+        for (const auto& entry : fs::directory_iterator(folder))
+            count += entry.path().filename().string().rfind("NDVI_tile_", 0) == 0 ? 1 : 0;
+        return count;
+    }
+};
+
+TEST_P(TileSetTask, StoppedMidwayLeavesOnlyWholeTilesAndResumes) {
+    const int signal_number = GetParam();
+    const Snapshot& whole = complete();
+    ASSERT_EQ(whole.size(), 17u) << "16 tiles and the set's description";
+    ScratchDir out;
+    const std::string folder = out.file("set");
+    {
+        RunningCli run(args(folder, false));
+        // In the middle: some tiles done, others being written.
+        ASSERT_TRUE(run.wait_for([&] {
+            return fs::exists(folder) && tiles_in(folder) > 0 && !temporaries_under(folder, is_temporary_output).empty();
+        })) << run.err();
+        run.signal(signal_number);
+        EXPECT_EQ(run.wait(), 128 + signal_number) << run.err();
+    }
+    // Every tile there is whole: the same pixels as in the complete set.
+    const Snapshot stopped = pixel_snapshot(folder);
+    std::size_t tiles = 0;
+    for (const auto& [name, what] : stopped) {
+        if (is_temporary(name)) continue;
+        ASSERT_TRUE(whole.count(name)) << name;
+        EXPECT_EQ(what, whole.at(name)) << name << " is not the complete tile";
+        tiles += name.rfind("NDVI_tile_", 0) == 0 ? 1 : 0;
+    }
+    EXPECT_GT(tiles, 0u);
+    EXPECT_LT(tiles, 16u) << "stopped after the end";
+    if (signal_number != SIGKILL) EXPECT_TRUE(temporaries_under(folder).empty()) << temporaries_under(folder).front();
+
+    const CommandResult rest = run_cli(args(folder, true));
+    ASSERT_EQ(rest.exit_code, 0) << rest.err;
+    EXPECT_EQ(pixel_snapshot(folder), whole);  // and no temporary left, even a killed run's
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, TileSetTask, ::testing::Values(SIGINT, SIGTERM, SIGKILL),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                             return std::string(info.param == SIGINT ? "SIGINT" : info.param == SIGTERM ? "SIGTERM"
+                                                                                                         : "SIGKILL");
+                         });
+
 // ------------------------------------------------------------ write error
 
 std::string quoted(const std::string& arg) {
