@@ -27,6 +27,8 @@ const char* const usage = R"(Usage: tiledndvi ndvi INPUT OUTPUT [options]
 Computes NDVI = (NIR - Red) / (NIR + Red) tile by tile on all cores.
 INPUT may be a folder of tiles: OUTPUT is then a folder receiving one
 NDVI_<tile name> file per tile, tiles processed in parallel (one per thread).
+OUTPUT may be a folder (existing, or ending in /) with --tiles or --tile-size:
+a tile set, one NDVI file per tile, shareable among tasks (see below).
 
 Options:
   --red N              red band of INPUT (1-based; default 3, or 1 with --nir-input)
