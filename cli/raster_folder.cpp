@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -61,8 +62,12 @@ void make_output_folder(const std::string& folder) {
     }
     VSIStatBufL stat;
     if (VSIStatL(folder.c_str(), &stat) == 0) throw Error("output exists and is not a folder: " + folder);
-    if (VSIMkdir(folder.c_str(), 0755) != 0)
-        throw Error("cannot create output folder " + folder + ": " + VSIStrerror(errno));
+    if (VSIMkdir(folder.c_str(), 0755) != 0) {
+        const int error = errno;
+        // Another task of the same tile set may have made it in the meantime.
+        if (error == EEXIST && is_directory(folder)) return make_output_folder(folder);
+        throw Error("cannot create output folder " + folder + ": " + VSIStrerror(error));
+    }
 }
 
 std::vector<std::string> files_matching(const std::string& folder, const std::string& prefix,

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string quoted(const std::string& arg) {
+std::string shell_quoted(const std::string& arg) {
     std::string text = "'";
     for (char c : arg) text += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return text + "'";
@@ -27,9 +27,9 @@ std::string quoted(const std::string& arg) {
 // Runs the CLI with extra environment variables (a SLURM task's, say).
 CommandResult run_cli_with(const std::vector<std::string>& environment, const std::vector<std::string>& args) {
     std::string line = "env";
-    for (const std::string& variable : environment) line += " " + quoted(variable);
-    line += " " + quoted(TILEDNDVI_CLI);
-    for (const std::string& arg : args) line += " " + quoted(arg);
+    for (const std::string& variable : environment) line += " " + shell_quoted(variable);
+    line += " " + shell_quoted(TILEDNDVI_CLI);
+    for (const std::string& arg : args) line += " " + shell_quoted(arg);
     return run_command(line);
 }
 
@@ -107,6 +107,24 @@ TEST_F(TileSet, UnionOfTheTasksMergesToTheSingleProcessResult) {
             expect_merges_to_reference(folder);
             expect_merges_to_reference(folder, "VRT");
         }
+    }
+}
+
+// As a job array starts them: all tasks at once, into a folder none has made.
+TEST_F(TileSet, TasksStartedTogetherShareOneNewFolder) {
+    for (int round = 0; round < 8; ++round) {  // the race is narrow: many rounds
+        const std::string folder = dir_.file("together" + std::to_string(round));
+        std::string line;
+        for (int task = 0; task < 16; ++task) {
+            line += shell_quoted(TILEDNDVI_CLI) + " ndvi " + shell_quoted(sample_path()) + " " + shell_quoted(folder + "/") +
+                    " --tiles 4x4 --threads 1 -q --task-index " + std::to_string(task) + " --task-count 16 & ";
+        }
+        line += "status=0; for job in $(jobs -p); do wait $job || status=1; done; exit $status";
+        const CommandResult run = run_command("bash -c " + shell_quoted(line));
+        ASSERT_EQ(run.exit_code, 0) << run.err;
+        EXPECT_EQ(run.err, "");
+        EXPECT_EQ(tile_files(folder).size(), 16u);
+        expect_merges_to_reference(folder);
     }
 }
 

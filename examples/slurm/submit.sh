@@ -3,19 +3,21 @@
 # every task succeeded.
 #
 #   examples/slurm/submit.sh INPUT OUTDIR OUTPUT [--tasks N] [--tiles CxR]
-#                            [--cpus-per-task C] [--overwrite] [--wait]
+#                            [--cpus-per-task C] [--overwrite] [--wait] [-- NDVI OPTIONS]
 #
 # N tasks (default 4) share CxR tiles (default 4x4) written into OUTDIR; the
-# merge mosaics them into OUTPUT. Prints both job ids. With --wait, waits for
+# merge mosaics them into OUTPUT; options after -- go to every task's
+# tiledndvi ndvi (e.g. -- --red 1 --nir 2). Prints both job ids. With --wait, waits for
 # both and exits non-zero if a task failed or the merge did not complete (then
 # SLURM cancels the merge: --kill-on-invalid-dep). --overwrite lets the merge
-# replace OUTPUT. TILEDNDVI is the program (default: tiledndvi on PATH); other
-# sbatch settings come from SBATCH_* variables (e.g. SBATCH_PARTITION).
+# replace OUTPUT. TILEDNDVI is the program (default: tiledndvi on PATH);
+# POLL_SECONDS is how often --wait asks scontrol (default 1); other sbatch
+# settings come from SBATCH_* variables (e.g. SBATCH_PARTITION).
 set -euo pipefail
 
 die() { echo "submit.sh: $*" >&2; exit 1; }
 usage() {
-    echo "usage: $0 INPUT OUTDIR OUTPUT [--tasks N] [--tiles CxR] [--cpus-per-task C] [--overwrite] [--wait]" >&2
+    echo "usage: $0 INPUT OUTDIR OUTPUT [--tasks N] [--tiles CxR] [--cpus-per-task C] [--overwrite] [--wait] [-- NDVI OPTIONS]" >&2
     exit 2
 }
 
@@ -24,6 +26,7 @@ tasks=4
 tiles=4x4
 cpus=()
 merge_opts=()
+ndvi_opts=()
 wait=0
 positional=()
 while [[ $# -gt 0 ]]; do
@@ -33,6 +36,7 @@ while [[ $# -gt 0 ]]; do
         --cpus-per-task) [[ $# -ge 2 ]] || usage; cpus=(--cpus-per-task="$2"); shift 2 ;;
         --overwrite) merge_opts+=(--overwrite); shift ;;
         --wait) wait=1; shift ;;
+        --) shift; ndvi_opts=("$@"); break ;;
         -h|--help) usage ;;
         -*) echo "submit.sh: unknown option $1" >&2; usage ;;
         *) positional+=("$1"); shift ;;
@@ -66,7 +70,7 @@ mkdir -p -- "$outdir"
 
 array_id=$(sbatch --parsable --array="0-$((tasks - 1))" "${cpus[@]}" \
     --export="ALL,TILEDNDVI=$tiledndvi" \
-    "$here/ndvi_array.sbatch" "$input" "$outdir" "$tiles") || die "sbatch of the array failed"
+    "$here/ndvi_array.sbatch" "$input" "$outdir" "$tiles" "${ndvi_opts[@]}") || die "sbatch of the array failed"
 array_id=${array_id%%;*}   # --parsable prints id;cluster on multi-cluster setups
 merge_id=$(sbatch --parsable --dependency="afterok:$array_id" --kill-on-invalid-dep=yes \
     --export="ALL,TILEDNDVI=$tiledndvi" \
@@ -87,19 +91,19 @@ field() { { grep -o " $1=[^ ]*" <<< " $2" || true; } | head -n 1 | cut -d= -f2-;
 
 # Waits until every record of job $1 (one per array task) is final; leaves them in $records.
 wait_job() {
-    local id=$1 misses=0 line all_final
+    local id=$1 unseen_since=$SECONDS line all_final
     while :; do
         if records=$(scontrol -o show job "$id" 2>/dev/null) && [[ -n $records ]]; then
-            misses=0
+            unseen_since=$SECONDS
             all_final=1
             while IFS= read -r line; do
                 [[ $(field JobState "$line") =~ $final ]] || all_final=0
             done <<< "$records"
             ((all_final)) && return 0
-        elif ((++misses >= 30)); then
+        elif ((SECONDS - unseen_since >= 30)); then
             die "job $id: scontrol has had no record of it for 30 s: cannot tell how it ended"
         fi
-        sleep 1
+        sleep "${POLL_SECONDS:-1}"
     done
 }
 
