@@ -55,7 +55,7 @@ int ndvi_folder(const NdviRequest& request) {
         job.output.overwrite = true;  // the staged name, created and ours
     }
     run_in_parallel(
-        jobs.size(), request.threads, [&](std::size_t item, int) { run_job(jobs[item]); },
+        jobs.size(), request.threads, [&](std::size_t item, int) { run_job(jobs[item], stop_on_interrupt); },
         terminal_progress(request.quiet));
     staged.commit(written);
     if (request.style)

@@ -129,7 +129,8 @@ int ndvi_tile_set(const NdviRequest& request) {
     // Each tile moves into place as soon as it is complete (run_job stages it):
     // a task stopped half-way keeps its finished tiles for --resume.
     run_in_parallel(
-        jobs.size(), threads, [&](std::size_t item, int) { run_job(jobs[item]); }, terminal_progress(request.quiet));
+        jobs.size(), threads, [&](std::size_t item, int) { run_job(jobs[item], stop_on_interrupt); },
+        terminal_progress(request.quiet));
     if (!request.quiet)
         std::cout << "wrote " << jobs.size() << " NDVI tile(s) to " << folder
                   << (mine.size() == 0 ? " (this task has no tiles: more tasks than tiles)" : "") << "\n";

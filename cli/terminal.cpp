@@ -30,4 +30,6 @@ ProgressCallback terminal_progress(bool quiet) {
     };
 }
 
+bool stop_on_interrupt(double) { return received_signal == 0; }
+
 }  // namespace tiledndvi::cli

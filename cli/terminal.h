@@ -14,4 +14,9 @@ int interrupt_signal();
 // (stop) once a signal arrived.
 ProgressCallback terminal_progress(bool quiet);
 
+// No bar, only the stop: for work running beside a terminal_progress (the
+// tiles of a folder or a tile set), so a signal stops them within a window
+// rather than after their whole tile.
+bool stop_on_interrupt(double fraction);
+
 }  // namespace tiledndvi::cli
