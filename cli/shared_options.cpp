@@ -57,6 +57,8 @@ BandChoice choose_bands(const std::string& raster, int red_given, int nir_given,
 std::string extension_for_format(const std::string& format) {
     GDALDriver* driver = find_driver(format);
     const char* extension = driver != nullptr ? driver->GetMetadataItem(GDAL_DMD_EXTENSION) : nullptr;
+    if ((extension == nullptr || *extension == '\0') && driver != nullptr)
+        extension = driver->GetMetadataItem(GDAL_DMD_EXTENSIONS);  // COG: "tif tiff" only
     if (extension == nullptr || *extension == '\0') return "";
     std::string first = extension;
     first = first.substr(0, first.find(' '));  // "tif tiff" -> "tif"

@@ -2,6 +2,7 @@
 // nothing left behind.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -51,6 +52,28 @@ TEST(Cli, QuietThreadsTilesAndFormatOptions) {
     const RasterInfo info = raster_info(dir.file("c.tif"));
     EXPECT_EQ(info.type, GDT_Float64);
     EXPECT_EQ(info.nodata, -9999.0);
+}
+
+// Drivers name their side-cars by replacing the extension (ENVI: NAME.hdr).
+// Staged under a temporary name, a target with no extension must still get
+// its header, and every side-car must follow it into place.
+TEST(Cli, SideCarsFollowTheOutputWithOrWithoutAnExtension) {
+    ScratchDir dir;
+    ASSERT_EQ(run_cli({"ndvi", sample_path(), dir.file("reference.tif"), "-q"}).exit_code, 0);
+    for (const std::string& name : {"plain", "with.bin"}) {
+        SCOPED_TRACE(name);
+        const CommandResult result = run_cli({"ndvi", sample_path(), dir.file(name), "-of", "ENVI", "-q"});
+        ASSERT_EQ(result.exit_code, 0) << result.err;
+        EXPECT_EQ(band_bytes(dir.file(name)), band_bytes(dir.file("reference.tif")));
+        // ENVI keeps the georeferencing as text: equal to a millionth of a pixel.
+        const auto got = raster_info(dir.file(name)).geotransform;
+        const auto want = raster_info(dir.file("reference.tif")).geotransform;
+        for (int i = 0; i < 6; ++i) EXPECT_NEAR(got[i], want[i], 28.5e-6) << "geotransform[" << i << "]";
+    }
+    std::vector<std::string> names = dir.entries();
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"plain", "plain.aux.xml", "plain.hdr", "reference.tif", "with.bin",
+                                               "with.bin.aux.xml", "with.hdr"}));
 }
 
 TEST(Cli, HelpAndVersion) {

@@ -187,7 +187,12 @@ StagedFiles::~StagedFiles() {
 }
 
 std::string StagedFiles::staged_path(const std::string& suffix) const {
-    return base_ + (suffix.empty() ? extension_of(target_) : suffix);
+    if (!suffix.empty()) return base_ + suffix;
+    // A target without an extension still gets one: drivers name their
+    // side-cars by replacing the extension (ENVI: NAME.hdr), which would
+    // otherwise eat the staging marker and leave the header behind.
+    const std::string extension = extension_of(target_);
+    return base_ + (extension.empty() ? ".staged" : extension);
 }
 
 void StagedFiles::commit(const std::string& produced) {
@@ -199,9 +204,11 @@ void StagedFiles::commit(const std::string& produced) {
     std::set<std::string> moved_to;
     for (auto it = files.rbegin(); it != files.rend(); ++it) {
         const std::string& from = *it;
-        const std::string to = from == produced                ? target_
-                               : from.rfind(from_base, 0) == 0 ? to_base + from.substr(from_base.size())
-                                                               : std::string();
+        // NAME.ext.aux.xml follows the whole name; NAME.hdr only its stem.
+        const std::string to = from == produced                        ? target_
+                               : from.rfind(produced + ".", 0) == 0    ? target_ + from.substr(produced.size())
+                               : from.rfind(from_base, 0) == 0         ? to_base + from.substr(from_base.size())
+                                                                       : std::string();
         if (to.empty()) continue;
         if (!move_file(from, to, /*replace=*/overwrite_ || to != target_)) {
             if (errno == EEXIST) throw Error("output already exists: " + target_ + " (not overwritten)");
