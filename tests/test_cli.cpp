@@ -60,7 +60,7 @@ TEST(Cli, QuietThreadsTilesAndFormatOptions) {
 TEST(Cli, SideCarsFollowTheOutputWithOrWithoutAnExtension) {
     ScratchDir dir;
     ASSERT_EQ(run_cli({"ndvi", sample_path(), dir.file("reference.tif"), "-q"}).exit_code, 0);
-    for (const std::string& name : {"plain", "with.bin"}) {
+    for (const std::string name : {"plain", "with.bin"}) {
         SCOPED_TRACE(name);
         const CommandResult result = run_cli({"ndvi", sample_path(), dir.file(name), "-of", "ENVI", "-q"});
         ASSERT_EQ(result.exit_code, 0) << result.err;

@@ -75,7 +75,9 @@ protected:
         const RasterInfo got = raster_info(merged), want = raster_info(reference());
         EXPECT_EQ(got.width, want.width);
         EXPECT_EQ(got.height, want.height);
-        if (exact) EXPECT_EQ(got.geotransform, want.geotransform);
+        if (exact) {
+            EXPECT_EQ(got.geotransform, want.geotransform);
+        }
         for (int i = 0; i < 6; ++i) EXPECT_NEAR(got.geotransform[i], want.geotransform[i], 1e-6 * want.geotransform[1]);
         EXPECT_EQ(got.crs_wkt, want.crs_wkt);
         EXPECT_EQ(got.type, want.type);
@@ -106,7 +108,9 @@ TEST_F(TileSet, UnionOfTheTasksMergesToTheSingleProcessResult) {
                 ASSERT_EQ(run.exit_code, 0) << run.err;
                 const std::set<std::string> after = tile_files(folder);
                 for (const std::string& name : after)
-                    if (!before.count(name)) EXPECT_TRUE(seen.insert(name).second) << name << " written twice";
+                    if (!before.count(name)) {
+                        EXPECT_TRUE(seen.insert(name).second) << name << " written twice";
+                    }
             }
             expect_merges_to_reference(folder);
             expect_merges_to_reference(folder, "VRT");
@@ -197,7 +201,9 @@ TEST_F(TileSet, SlurmArrayVariablesChooseTheShare) {
         ASSERT_EQ(run.exit_code, 0) << run.err;
         EXPECT_TRUE(contains(run.out, "task " + std::to_string((id - 10) / 2) + " of 3 (SLURM_ARRAY_TASK_ID)"))
             << run.out;
-        if (id == 10) EXPECT_EQ(tile_files(folder).size(), 5u);  // the same share as --task-index 0
+        if (id == 10) {
+            EXPECT_EQ(tile_files(folder).size(), 5u);  // the same share as --task-index 0
+        }
     }
     EXPECT_EQ(tile_files(folder).size(), 16u);
     expect_merges_to_reference(folder);
@@ -335,7 +341,7 @@ TEST_F(TileSet, MergeListsTheMissingTiles) {
                            "--task-count", "4", "-q"})
                       .exit_code,
                   0);
-    for (const std::string& format : {"GTiff", "VRT"}) {
+    for (const std::string format : {"GTiff", "VRT"}) {
         const CommandResult merge = run_cli({"merge", dir_.file("m." + format), folder, "-of", format, "-q"});
         EXPECT_EQ(merge.exit_code, 1);
         expect_one_line_error(merge, "the tile set " + folder + " is incomplete: 8 of 16 tiles missing: " +
