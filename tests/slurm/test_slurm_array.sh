@@ -11,6 +11,8 @@
 #    must fail, the merge must not run, the other tasks' tiles must exist; then,
 #    the obstacle removed, a resubmission (--resume) completes only what is
 #    missing and gives the reference again.
+# 4. SLURM's variables for a stepped array (0-6:2) and a list (1,4,9): the
+#    first gives the reference, the second is refused by every task.
 # Needs root and Debian's slurm-wlm and munge; exits 77 (skipped) without them.
 # Prints the wall time of every run.
 set -euo pipefail
@@ -141,6 +143,28 @@ for tasks in 2 4; do
     [[ -f $run/tiles/tiledndvi_tiles.json ]] || fail "$tasks tasks: no manifest in $run/tiles"
     same_raster "$tmp/ref.tif" "$run/ndvi.tif" || fail "$tasks tasks: merged mosaic is not the reference"
 done
+
+# SLURM's own variables for other index ranges: a step (--array=0-6:2 is 4
+# tasks) shares the set like --array=0-3; a list (--array=1,4,9) maps onto no
+# range of tasks and every task refuses it.
+stepped=$tmp/stepped
+mkdir -p "$stepped"
+(cd "$stepped" && TILEDNDVI=$tiledndvi timeout 300 sbatch --wait --quiet --array=0-6:2 --cpus-per-task=1 \
+    "$top/examples/slurm/ndvi_array.sbatch" "$sample" "$stepped/tiles" 4x4) > "$stepped/sbatch.out" 2>&1 ||
+    { cat "$stepped/sbatch.out" "$stepped"/*.log; fail "--array=0-6:2: sbatch --wait failed"; }
+"$tiledndvi" merge "$stepped/ndvi.tif" "$stepped/tiles" -q || fail "--array=0-6:2: the set is not complete"
+same_raster "$tmp/ref.tif" "$stepped/ndvi.tif" || fail "--array=0-6:2: merged mosaic is not the reference"
+listed=$tmp/listed
+mkdir -p "$listed"
+if (cd "$listed" && TILEDNDVI=$tiledndvi timeout 300 sbatch --wait --quiet --array=1,4,9 --cpus-per-task=1 \
+    "$top/examples/slurm/ndvi_array.sbatch" "$sample" "$listed/tiles" 4x4) > "$listed/sbatch.out" 2>&1; then
+    fail "--array=1,4,9: sbatch --wait exited 0"
+fi
+for log in "$listed"/tiledndvi-ndvi_*.log; do
+    grep -q "indices are not one range" "$log" || { cat "$log"; fail "--array=1,4,9: $log does not say why"; }
+done
+[[ -z $(find "$listed/tiles" -name 'NDVI_tile_*' 2>/dev/null) ]] || fail "--array=1,4,9: tiles were written"
+echo "SLURM variables: --array=0-6:2 gives the reference, --array=1,4,9 is refused"
 
 # Failure: task 0 of 4 cannot write its first tile (a directory is in the way).
 tasks=4
