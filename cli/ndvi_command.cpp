@@ -47,16 +47,19 @@ Options:
                        QGIS then opens it on the YlGn ramp from -1 to 1)
 
 Tile sets (OUTPUT a folder, with --tiles or --tile-size): one file per tile,
-OUTPUT/NDVI_tile_<row>_<col>.tif, and tiledndvi_tiles.json describing the set;
+OUTPUT/NDVI_tile_<row>_<col>.tif (the extension of -of), and tiledndvi_tiles.json
+describing the set (input name, size and date, bands, grid, layout, format);
 'tiledndvi merge MOSAIC OUTPUT' checks that every tile is there and mosaics them.
   --task-index I       compute only task I's share of the tiles (0-based)...
   --task-count N       ...of N tasks: contiguous runs of tiles in row-major
                        order, tile t belonging to the task i with
                        floor(i*T/N) <= t < floor((i+1)*T/N) for T tiles.
                        Unset inside a SLURM job array: taken from
-                       SLURM_ARRAY_TASK_ID, _MIN, _STEP and _COUNT
+                       SLURM_ARRAY_TASK_ID, _MIN, _MAX, _STEP and _COUNT
   --resume             keep tiles a previous run completed (a tile file exists
-                       only once complete) and compute the others
+                       only once complete), compute the others and any that
+                       does not read (a crash's); a file of another size,
+                       type or place is refused unless --overwrite
   -q, --quiet          no progress bar
   -h, --help           this help
 

@@ -9,6 +9,7 @@
 #include <cpl_conv.h>
 
 #include "ndvi_request.h"
+#include "qgis_style.h"
 #include "raster_folder.h"
 #include "slurm_array.h"
 #include "terminal.h"
@@ -21,34 +22,59 @@ namespace tiledndvi::cli {
 
 namespace {
 
-std::string describe(const TaskShare& task) {
+std::string task_label(const TaskShare& task) {
     return "task " + std::to_string(task.index) + " of " + std::to_string(task.count);
 }
 
-// Why the file at `path` is not the finished tile `tile` of this set, or "".
-// A tile file only ever appears complete (it is written under a hidden name
-// and renamed once closed), so this catches files of another layout or job.
-std::string why_not_tile(const std::string& path, const Grid& expected, GDALDataType type) {
+// What --resume finds under a tile's name. A tile file appears only once
+// complete (written under a hidden name, renamed once closed), so a file that
+// does not read is a crash's doing (a rename that reached the disk before the
+// data), and one of another size, type or place belongs to another job.
+struct FoundTile {
+    enum class Kind { complete, broken, foreign } kind;
+    std::string why;  // unless complete
+};
+
+FoundTile inspect_tile(const std::string& path, const Grid& expected, GDALDataType type) {
     QuietGdalErrors quiet;
     GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    if (!dataset) return "it does not open as a raster (" + last_gdal_error() + ")";
-    if (dataset->GetRasterXSize() != expected.width || dataset->GetRasterYSize() != expected.height ||
-        dataset->GetRasterCount() != 1)
-        return "it is " + std::to_string(dataset->GetRasterXSize()) + "x" + std::to_string(dataset->GetRasterYSize()) +
-               " with " + std::to_string(dataset->GetRasterCount()) + " band(s), not " +
-               std::to_string(expected.width) + "x" + std::to_string(expected.height) + " with 1";
-    if (dataset->GetRasterBand(1)->GetRasterDataType() != type)
-        return std::string("its type is ") + GDALGetDataTypeName(dataset->GetRasterBand(1)->GetRasterDataType()) +
-               ", not " + GDALGetDataTypeName(type);
+    if (!dataset) return {FoundTile::Kind::broken, "it does not open as a raster (" + last_gdal_error() + ")"};
+    const int width = dataset->GetRasterXSize(), height = dataset->GetRasterYSize();
+    if (width != expected.width || height != expected.height || dataset->GetRasterCount() != 1)
+        return {FoundTile::Kind::foreign, "it is " + std::to_string(width) + "x" + std::to_string(height) + " with " +
+                                              std::to_string(dataset->GetRasterCount()) + " band(s), not " +
+                                              std::to_string(expected.width) + "x" +
+                                              std::to_string(expected.height) + " with 1"};
+    GDALRasterBand& band = *dataset->GetRasterBand(1);
+    if (band.GetRasterDataType() != type)
+        return {FoundTile::Kind::foreign, std::string("its type is ") + GDALGetDataTypeName(band.GetRasterDataType()) +
+                                              ", not " + GDALGetDataTypeName(type)};
     std::array<double, 6> geotransform{};
-    if (dataset->GetGeoTransform(geotransform.data()) != CE_None) return "it has no georeferencing";
+    if (dataset->GetGeoTransform(geotransform.data()) != CE_None)
+        return {FoundTile::Kind::foreign, "it has no georeferencing"};
     // A millionth of a pixel, as merge allows: formats that store the
     // geotransform as text may change its last bits.
     const std::array<double, 6>& want = expected.geotransform;
     const double pixel = std::max(std::abs(want[1]), std::abs(want[5]));
     for (int i = 0; i < 6; ++i)
-        if (std::abs(geotransform[i] - want[i]) > 1e-6 * pixel) return "it lies elsewhere (another geotransform)";
-    return "";
+        if (std::abs(geotransform[i] - want[i]) > 1e-6 * pixel)
+            return {FoundTile::Kind::foreign, "it lies elsewhere (another geotransform)"};
+    // The last row is written last: a file cut short fails here.
+    std::vector<double> row(static_cast<std::size_t>(width));
+    CPLErrorReset();
+    if (band.RasterIO(GF_Read, 0, height - 1, width, 1, row.data(), width, 1, GDT_Float64, 0, 0) != CE_None ||
+        CPLGetLastErrorType() >= CE_Failure)
+        return {FoundTile::Kind::broken, "its last row does not read (" + last_gdal_error() + ")"};
+    return {FoundTile::Kind::complete, ""};
+}
+
+// Size and modification time: a tile set made from an older version of the
+// input (same name, same grid) must not be resumed with the new one.
+std::string identity_of(const std::string& path) {
+    VSIStatBufL stat;
+    if (VSIStatL(path.c_str(), &stat) != 0) return "";
+    return std::to_string(static_cast<long long>(stat.st_size)) + " bytes, modified " +
+           std::to_string(static_cast<long long>(stat.st_mtime));
 }
 
 }  // namespace
@@ -81,7 +107,9 @@ int ndvi_tile_set(const NdviRequest& request) {
 
     TileSetDescription description;
     description.input_name = CPLGetFilename(request.input.c_str());
+    description.input_identity = identity_of(request.input);
     description.nir_input_name = request.nir_input.empty() ? "" : CPLGetFilename(request.nir_input.c_str());
+    description.nir_input_identity = request.nir_input.empty() ? "" : identity_of(request.nir_input);
     description.red_band = whole.b.band;
     description.nir_band = whole.a.band;
     description.grid = pair.grid;
@@ -100,23 +128,29 @@ int ndvi_tile_set(const NdviRequest& request) {
     // Every target checked before any work: a refused one fails the task at once.
     std::vector<NormalizedDifferenceJob> jobs;
     std::int64_t kept = 0;
+    std::vector<std::string> broken;
     for (std::int64_t index = mine.first; index < mine.end; ++index) {
         const Tile tile = tiles.tile(index);
         NormalizedDifferenceJob job = whole;
         job.window = tile;
         job.layout = TileLayout::automatic();
-        job.output.path = CPLFormFilename(folder.c_str(), tile_file_name(tile.row, tile.column, description.extension).c_str(),
-                                          nullptr);
+        const std::string name = tile_file_name(tile.row, tile.column, description.extension);
+        job.output.path = CPLFormFilename(folder.c_str(), name.c_str(), nullptr);
         VSIStatBufL stat;
         if (request.resume && VSIStatL(job.output.path.c_str(), &stat) == 0 && !VSI_ISDIR(stat.st_mode)) {
-            const std::string why = why_not_tile(job.output.path, window_grid(pair.grid, tile), job.output.type);
-            if (why.empty()) {
+            const FoundTile found = inspect_tile(job.output.path, window_grid(pair.grid, tile), job.output.type);
+            if (found.kind == FoundTile::Kind::complete) {
                 ++kept;
                 continue;
             }
-            if (!job.output.overwrite)
+            if (found.kind == FoundTile::Kind::broken) {
+                broken.push_back(name + ": " + found.why);
+                job.output.overwrite = true;
+            } else if (!job.output.overwrite) {
                 throw Error(job.output.path + " is not tile " + std::to_string(tile.row) + "," +
-                            std::to_string(tile.column) + " of this set: " + why + " (pass --overwrite to replace it)");
+                            std::to_string(tile.column) + " of this set: " + found.why +
+                            " (pass --overwrite to replace it)");
+            }
         }
         check_output(job.output);
         jobs.push_back(job);
@@ -125,21 +159,28 @@ int ndvi_tile_set(const NdviRequest& request) {
     const int threads = resolve_thread_count(request.threads);
     const int workers = parallel_thread_count(jobs.size(), threads);
     for (NormalizedDifferenceJob& job : jobs) job.engine.num_threads = std::max(1, threads / std::max(1, workers));
-    if (!request.quiet) {
-        std::cout << (share_source.empty() ? "all tiles" : describe(share) + " (" + share_source + ")") << ": tiles "
-                  << mine.first << ".." << mine.end - 1 << " of " << tiles.tile_count() << " ("
-                  << tiles.columns() << "x" << tiles.rows() << ")";
+    // Said even with -q when SLURM chose the share: the job log then shows
+    // which tiles a task computed.
+    if (!request.quiet || share_source == "SLURM_ARRAY_TASK_ID") {
+        std::cout << (share_source.empty() ? "all tiles" : task_label(share) + " (" + share_source + ")") << ": ";
+        if (mine.size() == 0) std::cout << "no tiles (more tasks than the " << tiles.tile_count() << " tiles)";
+        else std::cout << "tiles " << mine.first << ".." << mine.end - 1 << " of " << tiles.tile_count();
+        std::cout << " (" << tiles.columns() << "x" << tiles.rows() << ")";
         if (kept > 0) std::cout << ", " << kept << " already complete";
         std::cout << "\n";
     }
+    for (const std::string& tile : broken) std::cout << "recomputing the unreadable tile " << tile << "\n";
+    std::cout.flush();
     // Each tile moves into place as soon as it is complete (run_job stages it):
     // a task stopped half-way keeps its finished tiles for --resume.
     run_in_parallel(
-        jobs.size(), threads, [&](std::size_t item, int) { run_job(jobs[item], stop_on_interrupt); },
+        jobs.size(), threads,
+        [&](std::size_t item, int) {
+            run_job(jobs[item], stop_on_interrupt);
+            if (request.style) write_qgis_style(CPLResetExtension(jobs[item].output.path.c_str(), "qml"));
+        },
         terminal_progress(request.quiet));
-    if (!request.quiet)
-        std::cout << "wrote " << jobs.size() << " NDVI tile(s) to " << folder
-                  << (mine.size() == 0 ? " (this task has no tiles: more tasks than tiles)" : "") << "\n";
+    if (!request.quiet) std::cout << "wrote " << jobs.size() << " NDVI tile(s) to " << folder << "\n";
     return 0;
 }
 

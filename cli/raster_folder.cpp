@@ -56,18 +56,18 @@ std::vector<std::string> rasters_in_folder(const std::string& folder) {
 }
 
 void make_output_folder(const std::string& folder) {
-    if (is_directory(folder)) {
-        if (access(folder.c_str(), W_OK | X_OK) != 0) throw Error("output folder is not writable: " + folder);
-        return;
-    }
-    VSIStatBufL stat;
-    if (VSIStatL(folder.c_str(), &stat) == 0) throw Error("output exists and is not a folder: " + folder);
+    // mkdir first, then look: tasks of one tile set start together and make
+    // the same folder, so "missing" may be stale by the time we act on it.
     if (VSIMkdir(folder.c_str(), 0755) != 0) {
         const int error = errno;
-        // Another task of the same tile set may have made it in the meantime.
-        if (error == EEXIST && is_directory(folder)) return make_output_folder(folder);
-        throw Error("cannot create output folder " + folder + ": " + VSIStrerror(error));
+        VSIStatBufL stat;
+        if (!is_directory(folder)) {
+            if (error == EEXIST || VSIStatL(folder.c_str(), &stat) == 0)
+                throw Error("output exists and is not a folder: " + folder);
+            throw Error("cannot create output folder " + folder + ": " + VSIStrerror(error));
+        }
     }
+    if (access(folder.c_str(), W_OK | X_OK) != 0) throw Error("output folder is not writable: " + folder);
 }
 
 std::vector<std::string> files_matching(const std::string& folder, const std::string& prefix,

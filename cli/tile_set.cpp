@@ -1,9 +1,12 @@
 #include "tile_set.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include <cpl_conv.h>
@@ -22,7 +25,9 @@ CPLJSONObject to_json(const TileSetDescription& d) {
     CPLJSONObject root;
     root.Add("tiledndvi_tile_set", format_version);
     root.Add("input", d.input_name);
+    root.Add("input_identity", d.input_identity);
     root.Add("nir_input", d.nir_input_name);
+    root.Add("nir_input_identity", d.nir_input_identity);
     root.Add("red_band", d.red_band);
     root.Add("nir_band", d.nir_band);
     root.Add("width", static_cast<GInt64>(d.grid.width));
@@ -87,18 +92,19 @@ void publish_tile_set(const std::string& folder, const TileSetDescription& descr
     if (access(path.c_str(), F_OK) == 0) return check_same(path, wanted);
 
     // Written whole under a private name, then linked: link() fails if another
-    // task got there first, where rename() would replace its file.
-    const std::string temporary = CPLFormFilename(
-        folder.c_str(), CPLSPrintf(".%s.%ld.tmp", tile_set_description_name, static_cast<long>(getpid())), nullptr);
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << wanted.Format(CPLJSONObject::PrettyFormat::Pretty) << "\n";
-        out.close();
-        if (!out) {
-            const std::string reason = std::strerror(errno);
-            std::remove(temporary.c_str());
-            throw Error("cannot write " + path + ": " + reason);
-        }
+    // task got there first, where rename() would replace its file. mkstemp:
+    // tasks on other nodes of a shared file system may have our process id.
+    std::string temporary = CPLFormFilename(folder.c_str(), ".tiledndvi_tiles.json.XXXXXX", nullptr);
+    const int fd = mkstemp(temporary.data());
+    if (fd < 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+    fchmod(fd, 0644);  // mkstemp's 0600 would hide the set from the group
+    const std::string text = wanted.Format(CPLJSONObject::PrettyFormat::Pretty) + "\n";
+    const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    const int write_errno = errno;
+    if (close(fd) != 0 || !written) {
+        const std::string reason = std::strerror(written ? errno : write_errno);
+        std::remove(temporary.c_str());
+        throw Error("cannot write " + path + ": " + reason);
     }
     const int linked = link(temporary.c_str(), path.c_str());
     const int link_errno = errno;

@@ -17,7 +17,9 @@ inline constexpr const char* tile_set_description_name = "tiledndvi_tiles.json";
 
 struct TileSetDescription {
     std::string input_name;      // file names only: nodes may mount the data elsewhere
+    std::string input_identity;  // size and modification time
     std::string nir_input_name;  // empty: NIR from the input
+    std::string nir_input_identity;
     int red_band = 0;
     int nir_band = 0;
     Grid grid;                   // the whole input's

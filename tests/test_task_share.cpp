@@ -63,6 +63,8 @@ TEST(TaskShare, ImpossibleSharesAreRefused) {
     EXPECT_THROW(tiles_of_task(16, {3, 3}), Error);
     EXPECT_THROW(tiles_of_task(16, {-1, 3}), Error);
     EXPECT_THROW(tiles_of_task(16, {0, max_task_count + 1}), Error);
+    EXPECT_THROW(tiles_of_task(-1, {0, 1}), Error);
+    EXPECT_THROW(tiles_of_task(std::int64_t(1) << 50, {0, 2}), Error);  // would overflow
     try {
         tiles_of_task(16, {4, 4});
         FAIL() << "no error";

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -282,7 +283,12 @@ TEST_F(TileSet, AStaleTemporaryIsNeverTakenForATile) {
               0);
     // What a task killed while writing tile 1,0 leaves: a hidden staged copy
     // (here even a complete raster), and no NDVI_tile_1_0.tif.
-    fs::copy_file(folder + "/" + tile_name(0, 0), folder + "/.NDVI_tile_1_0.tiledndvi-tmp-999999-0.tif");
+    // A process id above pid_max: provably no live process.
+    std::ifstream pid_max_file("/proc/sys/kernel/pid_max");
+    long pid_max = 4194304;
+    pid_max_file >> pid_max;
+    const std::string stale = folder + "/.NDVI_tile_1_0.tiledndvi-tmp-" + std::to_string(pid_max + 1) + "-0.tif";
+    fs::copy_file(folder + "/" + tile_name(0, 0), stale);
     const CommandResult merge = run_cli({"merge", dir_.file("early.tif"), folder, "-q"});
     expect_one_line_error(merge, "2 of 4 tiles missing: " + tile_name(1, 0) + ", " + tile_name(1, 1));
     EXPECT_FALSE(fs::exists(dir_.file("early.tif")));
@@ -290,8 +296,52 @@ TEST_F(TileSet, AStaleTemporaryIsNeverTakenForATile) {
     const CommandResult rest = run_cli({"ndvi", sample_path(), folder + "/", "--tiles", "2x2", "--task-index", "1",
                                         "--task-count", "2", "--resume", "-q"});
     ASSERT_EQ(rest.exit_code, 0) << rest.err;
-    EXPECT_FALSE(fs::exists(folder + "/.NDVI_tile_1_0.tiledndvi-tmp-999999-0.tif")) << "a dead run's leftover";
+    EXPECT_FALSE(fs::exists(stale)) << "a dead run's leftover";
     expect_merges_to_reference(folder);
+}
+
+// A crash can make a renamed tile reach the disk before its data: --resume
+// recomputes a tile that does not read, rather than keeping or refusing it.
+TEST_F(TileSet, ResumeRecomputesATileThatDoesNotRead) {
+    const std::string folder = dir_.file("broken");
+    ASSERT_EQ(run_cli({"ndvi", sample_path(), folder + "/", "--tiles", "2x2", "-q"}).exit_code, 0);
+    fs::resize_file(folder + "/" + tile_name(0, 1), fs::file_size(folder + "/" + tile_name(0, 1)) / 2);
+    std::ofstream(folder + "/" + tile_name(1, 1), std::ios::trunc);  // empty
+    const CommandResult resumed = run_cli({"ndvi", sample_path(), folder + "/", "--tiles", "2x2", "--resume"});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_TRUE(contains(resumed.out, "2 already complete")) << resumed.out;
+    EXPECT_TRUE(contains(resumed.out, "recomputing the unreadable tile " + tile_name(0, 1) + ": its last row does not read"))
+        << resumed.out;
+    EXPECT_TRUE(contains(resumed.out, "recomputing the unreadable tile " + tile_name(1, 1) + ": it does not open"))
+        << resumed.out;
+    expect_merges_to_reference(folder);
+}
+
+// The same name and grid but another version of the input: not the same set.
+TEST_F(TileSet, ResumeWithAnUpdatedInputIsRefused) {
+    const std::string input = dir_.file("scene.tif");
+    fs::copy_file(sample_path(), input);
+    const std::string folder = dir_.file("updated");
+    ASSERT_EQ(run_cli({"ndvi", input, folder + "/", "--tiles", "2x2", "--task-index", "0", "--task-count", "2", "-q"})
+                  .exit_code,
+              0);
+    fs::last_write_time(input, fs::last_write_time(input) + std::chrono::hours(1));  // rewritten since
+    const CommandResult resumed = run_cli({"ndvi", input, folder + "/", "--tiles", "2x2", "--resume", "-q"});
+    expect_one_line_error(resumed, "holds another tile set: its tiledndvi_tiles.json has input_identity");
+    EXPECT_EQ(tile_files(folder).size(), 2u);
+}
+
+TEST_F(TileSet, StyleBesideEveryTile) {
+    const std::string folder = dir_.file("styled");
+    ASSERT_EQ(run_cli({"ndvi", sample_path(), folder + "/", "--tiles", "2x1", "--style", "-q"}).exit_code, 0);
+    for (const std::string& tile : {tile_name(0, 0), tile_name(0, 1)}) {
+        const std::string style = folder + "/" + tile.substr(0, tile.size() - 4) + ".qml";
+        ASSERT_TRUE(fs::exists(style)) << style;
+        std::ifstream in(style);
+        const std::string text((std::istreambuf_iterator<char>(in)), {});
+        EXPECT_TRUE(contains(text, "<qgis")) << text.substr(0, 200);
+    }
+    expect_merges_to_reference(folder);  // the styles are not taken for tiles
 }
 
 TEST_F(TileSet, AFolderHoldingAnotherSetIsRefused) {

@@ -1,5 +1,6 @@
 #include "tiledndvi/task_share.h"
 
+#include <limits>
 #include <string>
 
 #include "tiledndvi/error.h"
@@ -13,8 +14,9 @@ TileRange tiles_of_task(std::int64_t tile_count, const TaskShare& task) {
     if (task.index < 0 || task.index >= task.count)
         throw Error("task index " + std::to_string(task.index) + " is outside 0.." + std::to_string(task.count - 1) +
                     " (" + std::to_string(task.count) + " tasks)");
-    if (tile_count < 0) throw Error("negative tile count");
-    // tile_count <= 2^18 and count <= 2^20: the products fit in 64 bits.
+    // tile_count * count must fit in 64 bits (a layout makes at most 2^18 tiles).
+    if (tile_count < 0 || tile_count > std::numeric_limits<std::int64_t>::max() / max_task_count)
+        throw Error("cannot share " + std::to_string(tile_count) + " tiles among tasks");
     return {tile_count * task.index / task.count, tile_count * (task.index + 1) / task.count};
 }
 
