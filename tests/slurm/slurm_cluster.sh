@@ -157,7 +157,7 @@ for port in 6817 6818; do
 done
 
 host=$(hostname -s)
-node=$(slurmd -C | grep '^NodeName=') || die "slurmd -C did not describe this node"
+node=$(slurmd -C | grep '^NodeName=') || fail_start "slurmd -C did not describe this node"
 cat > "$conf" <<EOF
 # Written by tests/slurm/slurm_cluster.sh: a single-node test cluster.
 ClusterName=tiledndvi

@@ -33,6 +33,9 @@ for prog in munged slurmctld slurmd sbatch scontrol squeue sinfo; do
 done
 
 fail() { echo "FAIL: $*"; exit 1; }
+# Each SLURM step takes seconds; bounded so that all of them together stay
+# under CTest's 600 s and this script's cleanup (stopping the cluster) runs.
+step_timeout=60
 [[ -x $tiledndvi ]] || fail "$tiledndvi is not built"
 [[ $("$tiledndvi" ndvi --help 2>&1) == *--task-index* ]] ||
     fail "$tiledndvi ndvi has no --task-index: rebuild it"
@@ -116,7 +119,7 @@ EOF
 run_submit() {
     local dir=$1; shift
     mkdir -p "$dir"
-    (cd "$dir" && TILEDNDVI=$tiledndvi timeout 300 "$submit" "$@" --wait) > "$dir/submit.out" 2>&1
+    (cd "$dir" && TILEDNDVI=$tiledndvi timeout "$step_timeout" "$submit" "$@" --wait) > "$dir/submit.out" 2>&1
 }
 
 t0=$(now_ms)
@@ -140,7 +143,7 @@ for tasks in 2 4; do
     echo "SLURM, $tasks tasks ($tiles tiles, 1 CPU each): $(secs $(($(now_ms) - t0))) s (submission to merged mosaic)"
     logs=("$run"/tiledndvi-ndvi_*_*.log)
     [[ ${#logs[@]} -eq $tasks ]] || fail "$tasks tasks: ${#logs[@]} task logs, expected $tasks"
-    [[ -f $run/tiles/tiledndvi_tiles.json ]] || fail "$tasks tasks: no manifest in $run/tiles"
+    [[ -f $run/tiles/tiledndvi_tiles.json ]] || fail "$tasks tasks: no tile-set description in $run/tiles"
     same_raster "$tmp/ref.tif" "$run/ndvi.tif" || fail "$tasks tasks: merged mosaic is not the reference"
 done
 
@@ -149,14 +152,14 @@ done
 # range of tasks and every task refuses it.
 stepped=$tmp/stepped
 mkdir -p "$stepped"
-(cd "$stepped" && TILEDNDVI=$tiledndvi timeout 300 sbatch --wait --quiet --array=0-6:2 --cpus-per-task=1 \
+(cd "$stepped" && TILEDNDVI=$tiledndvi timeout "$step_timeout" sbatch --wait --quiet --array=0-6:2 --cpus-per-task=1 \
     "$top/examples/slurm/ndvi_array.sbatch" "$sample" "$stepped/tiles" 4x4) > "$stepped/sbatch.out" 2>&1 ||
     { cat "$stepped/sbatch.out" "$stepped"/*.log; fail "--array=0-6:2: sbatch --wait failed"; }
 "$tiledndvi" merge "$stepped/ndvi.tif" "$stepped/tiles" -q || fail "--array=0-6:2: the set is not complete"
 same_raster "$tmp/ref.tif" "$stepped/ndvi.tif" || fail "--array=0-6:2: merged mosaic is not the reference"
 listed=$tmp/listed
 mkdir -p "$listed"
-if (cd "$listed" && TILEDNDVI=$tiledndvi timeout 300 sbatch --wait --quiet --array=1,4,9 --cpus-per-task=1 \
+if (cd "$listed" && TILEDNDVI=$tiledndvi timeout "$step_timeout" sbatch --wait --quiet --array=1,4,9 --cpus-per-task=1 \
     "$top/examples/slurm/ndvi_array.sbatch" "$sample" "$listed/tiles" 4x4) > "$listed/sbatch.out" 2>&1; then
     fail "--array=1,4,9: sbatch --wait exited 0"
 fi
@@ -178,6 +181,9 @@ echo "SLURM, $tasks tasks, task 0 failing: $(secs $(($(now_ms) - t0))) s"
 grep -q 'task 0 of array .*FAILED' "$run/submit.out" ||
     { cat "$run/submit.out"; fail "failing task: submit.sh does not name task 0 as failed"; }
 [[ ! -e $run/ndvi.tif ]] || fail "failing task: the merge ran anyway ($run/ndvi.tif exists)"
+grep -q 'merge job .*CANCELLED' "$run/submit.out" ||
+    { cat "$run/submit.out"; fail "failing task: SLURM did not cancel the merge"; }
+[[ -z $(compgen -G "$run/tiledndvi-merge_*.log") ]] || fail "failing task: the merge job started (it has a log)"
 # Tasks 1-3 own tiles 4-15: rows 1-3 of the 4x4 set (tile t is row t/4, column t%4).
 for ((t = 4; t < 16; t++)); do
     tile=$run/tiles/NDVI_tile_$((t / 4))_$((t % 4)).tif
@@ -190,7 +196,7 @@ before=$(stat -c %y "$run/tiles/NDVI_tile_3_3.tif")
 direct=$tmp/direct
 mkdir -p "$direct/tiles/NDVI_tile_1_0.tif"   # task 1 of 2 (tiles 2-3 of 2x2) is blocked
 t0=$(now_ms)
-if (cd "$direct" && TILEDNDVI=$tiledndvi timeout 300 sbatch --wait --quiet --array=0-1 --cpus-per-task=1 \
+if (cd "$direct" && TILEDNDVI=$tiledndvi timeout "$step_timeout" sbatch --wait --quiet --array=0-1 --cpus-per-task=1 \
         "$top/examples/slurm/ndvi_array.sbatch" "$sample" "$direct/tiles" 2x2) > "$direct/sbatch.out" 2>&1; then
     cat "$direct/sbatch.out"; fail "sbatch --wait of an array with a failing task exited 0"
 fi
