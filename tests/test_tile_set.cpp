@@ -209,6 +209,13 @@ TEST_F(TileSet, SlurmArrayVariablesChooseTheShare) {
     EXPECT_EQ(tile_files(folder).size(), 16u);
     expect_merges_to_reference(folder);
 
+    // -q silences the progress bar, not the share SLURM chose (the job log shows it).
+    const CommandResult quiet = run_cli_with(
+        {"SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_MIN=0", "SLURM_ARRAY_TASK_MAX=1", "SLURM_ARRAY_TASK_COUNT=2"},
+        {"ndvi", sample_path(), dir_.file("quiet/"), "--tiles", "4x4", "-q"});
+    ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+    EXPECT_EQ(quiet.out, "task 1 of 2 (SLURM_ARRAY_TASK_ID): tiles 8..15 of 16 (4x4)\n");
+
     // Given indices win over SLURM's.
     const CommandResult given = run_cli_with(
         {"SLURM_ARRAY_TASK_ID=0", "SLURM_ARRAY_TASK_MIN=0", "SLURM_ARRAY_TASK_MAX=1", "SLURM_ARRAY_TASK_COUNT=2"},
