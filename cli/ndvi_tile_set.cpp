@@ -176,7 +176,7 @@ int ndvi_tile_set(const NdviRequest& request) {
     run_in_parallel(
         jobs.size(), threads,
         [&](std::size_t item, int) {
-            run_job(jobs[item], stop_on_interrupt);
+            run_job(jobs[item], pair, stop_on_interrupt);
             if (request.style) write_qgis_style(CPLResetExtension(jobs[item].output.path.c_str(), "qml"));
         },
         terminal_progress(request.quiet));

@@ -534,7 +534,9 @@ TEST_P(TileSetTask, StoppedMidwayLeavesOnlyWholeTilesAndResumes) {
     }
     EXPECT_GT(tiles, 0u);
     EXPECT_LT(tiles, 16u) << "stopped after the end";
-    if (signal_number != SIGKILL) EXPECT_TRUE(temporaries_under(folder).empty()) << temporaries_under(folder).front();
+    if (signal_number != SIGKILL) {
+        EXPECT_TRUE(temporaries_under(folder).empty()) << temporaries_under(folder).front();
+    }
 
     const CommandResult rest = run_cli(args(folder, true));
     ASSERT_EQ(rest.exit_code, 0) << rest.err;

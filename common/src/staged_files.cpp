@@ -9,9 +9,12 @@
 
 #include <atomic>
 #include <cctype>
-#include <cstdio>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <map>
+#include <mutex>
 #include <set>
 #include <vector>
 
@@ -22,6 +25,7 @@
 
 #include "tiledndvi/error.h"
 #include "tiledndvi/gdal_errors.h"
+#include "tiledndvi/scoped_config.h"
 
 namespace tiledndvi {
 
@@ -43,6 +47,9 @@ std::vector<std::string> dataset_files(const std::string& path) {
     {
         QuietGdalErrors quiet;
         if (GDALGetDriverCount() == 0) GDALAllRegister();
+        // GDAL lists the whole folder to find side-cars unless told to look for
+        // each by name: per file of a tile set, that made it O(T^2).
+        ScopedThreadConfig by_name("GDAL_DISABLE_READDIR_ON_OPEN", "YES");
         GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
         if (dataset) {
             char** list = dataset->GetFileList();
@@ -87,6 +94,30 @@ pid_t staging_pid(const std::string& name, const std::string& prefix, std::strin
     return pid;
 }
 
+// The staging names in `dir`, read at most once a few seconds per folder: a
+// tile set writes thousands of files into one folder, and a scan for each
+// made it cost O(T^2). What a run that died since the last read left is
+// removed by a later one.
+std::vector<std::string> staging_entries(const std::string& dir) {
+    struct Listing {
+        std::chrono::steady_clock::time_point read;
+        std::vector<std::string> names;
+    };
+    static std::mutex mutex;
+    static std::map<std::string, Listing> listings;
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lock(mutex);
+    Listing& listing = listings[dir];
+    if (listing.read != std::chrono::steady_clock::time_point{} && now - listing.read < std::chrono::seconds(5))
+        return listing.names;
+    listing = {now, {}};
+    char** entries = VSIReadDir(dir.c_str());
+    for (char** entry = entries; entry != nullptr && *entry != nullptr; ++entry)
+        if ((*entry)[0] == '.' && std::strstr(*entry, ".tiledndvi-tmp-") != nullptr) listing.names.emplace_back(*entry);
+    CSLDestroy(entries);
+    return listing.names;
+}
+
 // Removes the staged files a killed run (SIGKILL, power loss) left for the
 // same target, only when they are provably no one's work in progress: named
 // exactly as ours are, their process gone (never this one), and none of them
@@ -96,15 +127,13 @@ pid_t staging_pid(const std::string& name, const std::string& prefix, std::strin
 // NAME.tif) share the names, so every file is checked, not one guessed main.
 void remove_stale(const std::string& dir, const std::string& prefix) {
     std::map<std::string, std::vector<std::string>> groups;  // staging name -> its files
-    char** entries = VSIReadDir(dir.c_str());
-    for (char** entry = entries; entry != nullptr && *entry != nullptr; ++entry) {
+    for (const std::string& entry : staging_entries(dir)) {
         std::string key;
-        const pid_t pid = staging_pid(*entry, prefix, key);
+        const pid_t pid = staging_pid(entry, prefix, key);
         if (pid <= 0) continue;
         if (pid == getpid() || !(kill(pid, 0) != 0 && errno == ESRCH)) continue;  // alive, or not ours to ask
-        groups[key].push_back(CPLFormFilename(dir.c_str(), *entry, nullptr));
+        groups[key].push_back(CPLFormFilename(dir.c_str(), entry.c_str(), nullptr));
     }
-    CSLDestroy(entries);
     for (const auto& group : groups) {
         std::vector<int> locks;
         bool free = true;
@@ -195,7 +224,7 @@ std::string StagedFiles::staged_path(const std::string& suffix) const {
     return base_ + (extension.empty() ? ".staged" : extension);
 }
 
-void StagedFiles::commit(const std::string& produced) {
+void StagedFiles::commit(const std::string& produced, const std::string& intermediate) {
     const std::vector<std::string> old_files =
         is_real_file_path(target_) && exists(target_) ? dataset_files(target_) : std::vector<std::string>{};
     const std::string from_base = base_of(produced);
@@ -221,7 +250,12 @@ void StagedFiles::commit(const std::string& produced) {
     for (const std::string& old : old_files)
         if (old != target_ && old.rfind(to_base + ".", 0) == 0 && moved_to.count(old) == 0) VSIUnlink(old.c_str());
     committed_ = true;
-    discard();  // whatever else was staged (a GeoTIFF a conversion started from)
+    // The rest by name, not by a folder scan (one per file made a tile set of
+    // T tiles cost O(T^2)): the intermediate dataset and the lock.
+    if (!intermediate.empty() && exists(intermediate))
+        for (const std::string& file : dataset_files(intermediate))
+            if (file.rfind(base_, 0) == 0) VSIUnlink(file.c_str());
+    VSIUnlink(lock_path().c_str());
 }
 
 void StagedFiles::discard() {

@@ -1,6 +1,7 @@
 #include "tiledndvi/staged_output.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <set>
 
@@ -14,6 +15,21 @@
 namespace tiledndvi {
 
 namespace {
+
+// The CRS of `wkt` in the form GDAL writes fastest. Imported from WKT2,
+// GeoTIFF's key writer searches PROJ's database by name: 3.4 ms per file, most
+// of the cost of a small tile of a tile set. The same CRS built from its EPSG
+// code (when it is exactly that code) is written in 0.2 ms, with the same keys.
+OGRSpatialReference crs_to_write(const std::string& wkt) {
+    OGRSpatialReference srs;
+    if (srs.importFromWkt(wkt.c_str()) != OGRERR_NONE) return {};
+    const char* authority = srs.GetAuthorityName(nullptr);
+    const char* code = srs.GetAuthorityCode(nullptr);
+    if (authority == nullptr || code == nullptr || !EQUAL(authority, "EPSG")) return srs;
+    OGRSpatialReference from_code;
+    if (from_code.importFromEPSG(std::atoi(code)) != OGRERR_NONE || !from_code.IsSame(&srs)) return srs;
+    return from_code;
+}
 
 // Drivers that can "create" but hold no pixels of their own in a file.
 const std::set<std::string> not_file_formats = {"MEM", "VRT", "MBTiles", "GPKG", "PostGISRaster"};
@@ -101,8 +117,8 @@ StagedOutput::StagedOutput(const OutputSpec& spec, const Grid& grid, const std::
     if (!dataset_) throw Error("cannot create " + spec_.path + ": " + last_gdal_error());
     if (grid.has_geotransform) dataset_->SetGeoTransform(const_cast<double*>(grid.geotransform.data()));
     if (!grid.crs_wkt.empty()) {
-        OGRSpatialReference srs;
-        if (srs.importFromWkt(grid.crs_wkt.c_str()) == OGRERR_NONE) dataset_->SetSpatialRef(&srs);
+        const OGRSpatialReference srs = crs_to_write(grid.crs_wkt);
+        if (!srs.IsEmpty()) dataset_->SetSpatialRef(&srs);
     }
     band().SetNoDataValue(output_nodata(spec_));
     band().SetDescription(band_description.c_str());
@@ -141,7 +157,7 @@ void StagedOutput::commit(const ProgressCallback& progress) {
         close_checked(converted, spec_.path);
         produced = converted_path_;
     }
-    files_.commit(produced);
+    files_.commit(produced, produced == staging_path_ ? "" : staging_path_);
 }
 
 }  // namespace tiledndvi

@@ -34,8 +34,9 @@ public:
     // Moves the dataset at `produced` (a staged path: its main file and its
     // side-cars) onto the target, the main file last; removes side-cars of a
     // replaced target that the new one does not have (stale overviews,
-    // .aux.xml). Then removes any other staged file. Throws Error.
-    void commit(const std::string& produced);
+    // .aux.xml). Then removes the lock and the staged dataset `intermediate`
+    // (what a conversion started from), if any. Throws Error.
+    void commit(const std::string& produced, const std::string& intermediate = "");
     // Removes every file carrying the staging name.
     void discard();
 
