@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include <cpl_conv.h>
 
@@ -17,6 +18,7 @@
 #include "tiledndvi/error.h"
 #include "tiledndvi/gdal_errors.h"
 #include "tiledndvi/parallel_work.h"
+#include "tiledndvi/tile_outputs.h"
 
 namespace tiledndvi::cli {
 
@@ -126,39 +128,38 @@ int ndvi_tile_set(const NdviRequest& request) {
     publish_tile_set(folder, description);
 
     // Every target checked before any work: a refused one fails the task at once.
-    std::vector<NormalizedDifferenceJob> jobs;
+    struct TileTarget {
+        Tile tile;
+        OutputSpec output;
+    };
+    std::vector<TileTarget> targets;
     std::int64_t kept = 0;
     std::vector<std::string> broken;
     for (std::int64_t index = mine.first; index < mine.end; ++index) {
-        const Tile tile = tiles.tile(index);
-        NormalizedDifferenceJob job = whole;
-        job.window = tile;
-        job.layout = TileLayout::automatic();
+        TileTarget target{tiles.tile(index), whole.output};
+        const Tile& tile = target.tile;
         const std::string name = tile_file_name(tile.row, tile.column, description.extension);
-        job.output.path = CPLFormFilename(folder.c_str(), name.c_str(), nullptr);
+        target.output.path = CPLFormFilename(folder.c_str(), name.c_str(), nullptr);
         VSIStatBufL stat;
-        if (request.resume && VSIStatL(job.output.path.c_str(), &stat) == 0 && !VSI_ISDIR(stat.st_mode)) {
-            const FoundTile found = inspect_tile(job.output.path, window_grid(pair.grid, tile), job.output.type);
+        if (request.resume && VSIStatL(target.output.path.c_str(), &stat) == 0 && !VSI_ISDIR(stat.st_mode)) {
+            const FoundTile found = inspect_tile(target.output.path, window_grid(pair.grid, tile), target.output.type);
             if (found.kind == FoundTile::Kind::complete) {
                 ++kept;
                 continue;
             }
             if (found.kind == FoundTile::Kind::broken) {
                 broken.push_back(name + ": " + found.why);
-                job.output.overwrite = true;
-            } else if (!job.output.overwrite) {
-                throw Error(job.output.path + " is not tile " + std::to_string(tile.row) + "," +
+                target.output.overwrite = true;
+            } else if (!target.output.overwrite) {
+                throw Error(target.output.path + " is not tile " + std::to_string(tile.row) + "," +
                             std::to_string(tile.column) + " of this set: " + found.why +
                             " (pass --overwrite to replace it)");
             }
         }
-        check_output(job.output);
-        jobs.push_back(job);
+        check_output(target.output);
+        targets.push_back(target);
     }
 
-    const int threads = resolve_thread_count(request.threads);
-    const int workers = parallel_thread_count(jobs.size(), threads);
-    for (NormalizedDifferenceJob& job : jobs) job.engine.num_threads = std::max(1, threads / std::max(1, workers));
     // Said even with -q when SLURM chose the share: the job log then shows
     // which tiles a task computed.
     if (!request.quiet || share_source == "SLURM_ARRAY_TASK_ID") {
@@ -171,16 +172,41 @@ int ndvi_tile_set(const NdviRequest& request) {
     }
     for (const std::string& tile : broken) std::cout << "recomputing the unreadable tile " << tile << "\n";
     std::cout.flush();
-    // Each tile moves into place as soon as it is complete (run_job stages it):
-    // a task stopped half-way keeps its finished tiles for --resume.
-    run_in_parallel(
-        jobs.size(), threads,
-        [&](std::size_t item, int) {
-            run_job(jobs[item], pair, stop_on_interrupt);
-            if (request.style) write_qgis_style(CPLResetExtension(jobs[item].output.path.c_str(), "qml"));
-        },
-        terminal_progress(request.quiet));
-    if (!request.quiet) std::cout << "wrote " << jobs.size() << " NDVI tile(s) to " << folder << "\n";
+
+    // A row of tiles at a time, on all threads, the input read in swaths as
+    // wide as the row (tile_outputs.h), then each of its tiles moved into
+    // place: a task stopped half-way keeps its finished rows for --resume.
+    std::int64_t total_pixels = 0, done_pixels = 0;
+    for (const TileTarget& target : targets) total_pixels += target.tile.pixel_count();
+    const ProgressCallback bar = terminal_progress(request.quiet);
+    EngineOptions engine = whole.engine;
+    engine.num_threads = request.threads;
+    for (std::size_t first = 0; first < targets.size();) {
+        std::size_t end = first;
+        std::int64_t row_pixels = 0;
+        while (end < targets.size() && targets[end].tile.row == targets[first].tile.row)
+            row_pixels += targets[end++].tile.pixel_count();
+        std::vector<std::unique_ptr<StagedOutput>> staged;
+        std::vector<TileOutput> outputs;
+        for (std::size_t i = first; i < end; ++i) {
+            staged.push_back(std::make_unique<StagedOutput>(targets[i].output, window_grid(pair.grid, targets[i].tile),
+                                                            whole.band_description));
+            outputs.push_back({targets[i].tile, &staged.back()->band()});
+        }
+        const ProgressCallback row_progress = [&](double fraction) {
+            return bar((static_cast<double>(done_pixels) + fraction * static_cast<double>(row_pixels)) /
+                       static_cast<double>(total_pixels));
+        };
+        compute_tile_outputs(pair, outputs, output_nodata(whole.output), engine, row_progress);
+        for (std::unique_ptr<StagedOutput>& output : staged) {
+            output->commit();
+            if (request.style) write_qgis_style(CPLResetExtension(output->target_path().c_str(), "qml"));
+        }
+        done_pixels += row_pixels;
+        first = end;
+    }
+    if (bar && targets.empty()) bar(1.0);
+    if (!request.quiet) std::cout << "wrote " << targets.size() << " NDVI tile(s) to " << folder << "\n";
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "test_support.h"
@@ -135,6 +136,24 @@ TEST_F(TileSet, TasksStartedTogetherShareOneNewFolder) {
         EXPECT_EQ(tile_files(folder).size(), 16u);
         expect_merges_to_reference(folder);
     }
+}
+
+// Rows of tiles are computed on all threads into several files at once; each
+// file still gets its windows in one order: the same bytes for any threads.
+TEST_F(TileSet, SameFileBytesForAnyThreadCount) {
+    std::map<std::string, std::vector<unsigned char>> first;
+    for (const std::string threads : {"1", "2", "5"}) {
+        const std::string folder = dir_.file("threads" + threads);
+        const CommandResult run = run_cli({"ndvi", sample_path(), folder + "/", "--tiles", "3x2", "--threads", threads,
+                                           "--task-index", "1", "--task-count", "2", "-q"});
+        ASSERT_EQ(run.exit_code, 0) << run.err;
+        for (const std::string& name : tile_files(folder)) {
+            const std::vector<unsigned char> bytes = file_bytes(folder + "/" + name);
+            if (threads == "1") first[name] = bytes;
+            else EXPECT_EQ(bytes, first[name]) << name << " with " << threads << " threads";
+        }
+    }
+    EXPECT_EQ(first.size(), 3u);
 }
 
 TEST_F(TileSet, EachTaskWritesExactlyItsContiguousRun) {

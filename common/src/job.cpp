@@ -16,11 +16,8 @@ NormalizedDifferenceJob ndvi_job(const std::string& red_path, int red_band, cons
 
 JobReport run_job(const NormalizedDifferenceJob& job, const ProgressCallback& progress) {
     check_output(job.output);  // before reading anything: fail fast on a bad target
-    return run_job(job, open_band_pair(job.a, job.b), progress);
-}
-
-JobReport run_job(const NormalizedDifferenceJob& job, const BandPair& pair, const ProgressCallback& progress) {
     const int threads = resolve_thread_count(job.engine.num_threads);
+    const BandPair pair = open_band_pair(job.a, job.b);
     Tile area;
     area.width = pair.grid.width;
     area.height = pair.grid.height;

@@ -40,9 +40,4 @@ struct JobReport {
 // temporary file is left.
 JobReport run_job(const NormalizedDifferenceJob& job, const ProgressCallback& progress = {});
 
-// The same with job.a and job.b already opened as `pair` (open_band_pair):
-// for many jobs over windows of one input (the tiles of a tile set), which
-// would otherwise each open and describe it again.
-JobReport run_job(const NormalizedDifferenceJob& job, const BandPair& pair, const ProgressCallback& progress = {});
-
 }  // namespace tiledndvi
