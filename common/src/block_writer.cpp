@@ -49,4 +49,18 @@ bool write_whole_blocks(GDALRasterBand& band, const Tile& window, const unsigned
     return true;
 }
 
+void write_window(GDALRasterBand& band, const Tile& window, const unsigned char* pixels, std::size_t row_bytes,
+                  std::vector<unsigned char>& block_buffer) {
+    CPLErrorReset();
+    if (write_whole_blocks(band, window, pixels, row_bytes, block_buffer)) return;
+    const GDALDataType type = band.GetRasterDataType();
+    const CPLErr status = band.RasterIO(
+        GF_Write, static_cast<int>(window.x), static_cast<int>(window.y), static_cast<int>(window.width),
+        static_cast<int>(window.height), const_cast<unsigned char*>(pixels), static_cast<int>(window.width),
+        static_cast<int>(window.height), type, static_cast<GSpacing>(GDALGetDataTypeSizeBytes(type)),
+        static_cast<GSpacing>(row_bytes), nullptr);
+    if (status != CE_None || CPLGetLastErrorType() >= CE_Failure)
+        throw Error("failed to write the output: " + last_gdal_error());
+}
+
 }  // namespace tiledndvi

@@ -5,7 +5,6 @@
 
 #include "tiledndvi/block_writer.h"
 #include "tiledndvi/error.h"
-#include "tiledndvi/gdal_errors.h"
 
 namespace tiledndvi {
 
@@ -38,8 +37,10 @@ void compute_tile_outputs(const BandPair& pair, const std::vector<TileOutput>& o
         for (const TileOutput& output : outputs) {
             const Tile& tile = output.tile;
             // The part of `window` inside this tile, in the tile's own pixels.
-            const std::int64_t x0 = std::max(window.x, tile.x), x1 = std::min(window.x + window.width, tile.x + tile.width);
-            const std::int64_t y0 = std::max(window.y, tile.y), y1 = std::min(window.y + window.height, tile.y + tile.height);
+            const std::int64_t x0 = std::max(window.x, tile.x);
+            const std::int64_t x1 = std::min(window.x + window.width, tile.x + tile.width);
+            const std::int64_t y0 = std::max(window.y, tile.y);
+            const std::int64_t y1 = std::min(window.y + window.height, tile.y + tile.height);
             if (x0 >= x1 || y0 >= y1) continue;
             Tile part;
             part.x = x0 - tile.x;
@@ -49,15 +50,7 @@ void compute_tile_outputs(const BandPair& pair, const std::vector<TileOutput>& o
             const unsigned char* first = static_cast<const unsigned char*>(pixels) +
                                          static_cast<std::size_t>(y0 - window.y) * window_row_bytes +
                                          static_cast<std::size_t>(x0 - window.x) * pixel_bytes;
-            CPLErrorReset();
-            if (write_whole_blocks(*output.band, part, first, window_row_bytes, block_buffer)) continue;
-            const CPLErr status = output.band->RasterIO(
-                GF_Write, static_cast<int>(part.x), static_cast<int>(part.y), static_cast<int>(part.width),
-                static_cast<int>(part.height), const_cast<unsigned char*>(first), static_cast<int>(part.width),
-                static_cast<int>(part.height), output_type, static_cast<GSpacing>(pixel_bytes),
-                static_cast<GSpacing>(window_row_bytes), nullptr);
-            if (status != CE_None || CPLGetLastErrorType() >= CE_Failure)
-                throw Error("failed to write the output: " + last_gdal_error());
+            write_window(*output.band, part, first, window_row_bytes, block_buffer);
         }
     };
     compute_windows(pair, windows, output_type, output_nodata, options.num_threads, write, progress, nullptr,

@@ -217,17 +217,8 @@ void compute_tiles(const BandPair& pair, GDALRasterBand& output, double output_n
         window.x -= source_x;
         window.y -= source_y;
         std::lock_guard<std::mutex> lock(output_mutex);
-        CPLErrorReset();
-        if (write_whole_blocks(output, window, static_cast<const unsigned char*>(pixels),
-                               window.width * GDALGetDataTypeSizeBytes(output_type), block_buffer))
-            return;
-        const CPLErr status =
-            output.RasterIO(GF_Write, static_cast<int>(window.x), static_cast<int>(window.y),
-                            static_cast<int>(window.width), static_cast<int>(window.height), const_cast<void*>(pixels),
-                            static_cast<int>(window.width), static_cast<int>(window.height), output_type, 0, 0,
-                            nullptr);
-        if (status != CE_None || CPLGetLastErrorType() >= CE_Failure)
-            throw Error("failed to write the output: " + last_gdal_error());
+        write_window(output, window, static_cast<const unsigned char*>(pixels),
+                     window.width * GDALGetDataTypeSizeBytes(output_type), block_buffer);
     };
     compute_windows(pair, windows, output_type, output_nodata, options.num_threads, write, progress, nullptr,
                     SinkOrder::window_order);

@@ -19,4 +19,9 @@ namespace tiledndvi {
 bool write_whole_blocks(GDALRasterBand& band, const Tile& window, const unsigned char* pixels, std::size_t row_bytes,
                         std::vector<unsigned char>& block_buffer);
 
+// Writes `window` of `band` from `pixels` (as above): whole blocks straight to
+// the driver when it can, through RasterIO otherwise. Throws Error on failure.
+void write_window(GDALRasterBand& band, const Tile& window, const unsigned char* pixels, std::size_t row_bytes,
+                  std::vector<unsigned char>& block_buffer);
+
 }  // namespace tiledndvi
