@@ -693,6 +693,38 @@ TEST_F(FullDisk, EveryCommandReportsItAndLeavesNothing) {
     }
 }
 
+// A tile-set task that fills the disk keeps the tiles it finished, whole, says
+// why it stopped, and completes with --resume once there is room.
+TEST_F(FullDisk, TileSetTaskKeepsWholeRowsAndResumes) {
+    const std::string scene = scratch_.file("small.tif");
+    Inputs::write_scene(scene, 560, 560);  // NDVI 1.2 MiB: 16 tiles of 78 KiB, 4 per row
+    const auto args = [&](const std::string& folder) {
+        return std::vector<std::string>{"ndvi", scene, folder + "/", "--tiles", "4x4", "--red", "1", "--nir", "2",
+                                        "--resume", "-q"};
+    };
+    ASSERT_EQ(run_cli(args(scratch_.file("complete"))).exit_code, 0);
+    const Snapshot complete = pixel_snapshot(scratch_.file("complete"));
+
+    fill(640 << 10);  // room for some rows, not for all
+    const CommandResult full = run_cli(args(on_disk("set")));
+    EXPECT_EQ(full.exit_code, 1) << full.err;
+    EXPECT_TRUE(contains(full.err, "No space left on device")) << full.err;
+    EXPECT_EQ(std::count(full.err.begin(), full.err.end(), '\n'), 1) << full.err;
+    EXPECT_TRUE(temporaries_under(disk_).empty()) << temporaries_under(disk_).front();
+    std::size_t tiles = 0;
+    for (const auto& [name, what] : pixel_snapshot(on_disk("set"))) {
+        ASSERT_TRUE(complete.count(name)) << name;
+        EXPECT_EQ(what, complete.at(name)) << name << " is not whole";
+        tiles += name.rfind("NDVI_tile_", 0) == 0 ? 1 : 0;
+    }
+    EXPECT_LT(tiles, 16u) << "the disk did not fill";
+
+    fs::remove(on_disk("filler"));
+    const CommandResult resumed = run_cli(args(on_disk("set")));
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_EQ(pixel_snapshot(on_disk("set")), complete);
+}
+
 // A disk with room for the staged GeoTIFF but not for its COG copy: the
 // conversion (CreateCopy) fails, and says so.
 TEST_F(FullDisk, CogConversionFailureIsAnError) {
