@@ -695,7 +695,7 @@ TEST_F(FullDisk, EveryCommandReportsItAndLeavesNothing) {
 
 // A tile-set task that fills the disk keeps the tiles it finished, whole, says
 // why it stopped, and completes with --resume once there is room.
-TEST_F(FullDisk, TileSetTaskKeepsWholeRowsAndResumes) {
+TEST_F(FullDisk, TileSetTaskKeepsWholeTilesAndResumes) {
     const std::string scene = scratch_.file("small.tif");
     Inputs::write_scene(scene, 560, 560);  // NDVI 1.2 MiB: 16 tiles of 78 KiB, 4 per row
     const auto args = [&](const std::string& folder) {
