@@ -12,6 +12,7 @@
 #   slurm    examples/slurm/submit.sh --wait: array, dependent merge, polling
 # and reports slurm - direct, the cost of going through SLURM, per task.
 set -euo pipefail
+shopt -s inherit_errexit  # a failed run inside $(...) stops the benchmark, not reports a time
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m -- "${1:-$top/build}")
 repeat=${2:-3}
