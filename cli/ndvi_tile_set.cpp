@@ -1,6 +1,8 @@
 // tiledndvi ndvi INPUT FOLDER/ --tiles CxR: the NDVI of one raster as a tile
 // set, one file per tile, computed by one task or shared among many (a SLURM
 // job array) with no scheduler of our own.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -181,10 +183,17 @@ int ndvi_tile_set(const NdviRequest& request) {
     const ProgressCallback bar = terminal_progress(request.quiet);
     EngineOptions engine = whole.engine;
     engine.num_threads = request.threads;
+    // Each open output holds two descriptors (its file and its lock): a wide
+    // row goes in parts that stay well inside the process's limit.
+    rlimit files{};
+    const std::size_t most_open =
+        getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+            ? std::clamp<std::size_t>(static_cast<std::size_t>(files.rlim_cur) / 8, 1, 256)
+            : 256;
     for (std::size_t first = 0; first < targets.size();) {
         std::size_t end = first;
         std::int64_t row_pixels = 0;
-        while (end < targets.size() && targets[end].tile.row == targets[first].tile.row)
+        while (end < targets.size() && end - first < most_open && targets[end].tile.row == targets[first].tile.row)
             row_pixels += targets[end++].tile.pixel_count();
         std::vector<std::unique_ptr<StagedOutput>> staged;
         std::vector<TileOutput> outputs;
@@ -199,7 +208,9 @@ int ndvi_tile_set(const NdviRequest& request) {
         };
         compute_tile_outputs(pair, outputs, output_nodata(whole.output), engine, row_progress);
         for (std::unique_ptr<StagedOutput>& output : staged) {
-            output->commit();
+            // A conversion (COG) stops on a signal too; so does the next commit.
+            if (interrupt_signal() != 0) throw Cancelled();
+            output->commit(stop_on_interrupt);
             if (request.style) write_qgis_style(CPLResetExtension(output->target_path().c_str(), "qml"));
         }
         done_pixels += row_pixels;

@@ -76,6 +76,16 @@ TEST(Cli, SideCarsFollowTheOutputWithOrWithoutAnExtension) {
                                                "with.bin.aux.xml", "with.hdr"}));
 }
 
+// A driver whose file list omits a side-car it writes (BT: the .prj) leaves
+// no hidden staging file behind once the output is in place.
+TEST(Cli, NoStagingFileLeftByADriverWithUnlistedSideCars) {
+    ScratchDir dir;
+    const CommandResult result = run_cli({"ndvi", sample_path(), dir.file("ndvi.bt"), "-of", "BT", "-q"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    for (const std::string& name : dir.entries()) EXPECT_NE(name[0], '.') << "left behind: " << name;
+    EXPECT_EQ(raster_info(dir.file("ndvi.bt")).width, 349);
+}
+
 TEST(Cli, HelpAndVersion) {
     const CommandResult help = run_cli({"ndvi", "--help"});
     EXPECT_EQ(help.exit_code, 0);

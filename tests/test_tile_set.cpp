@@ -210,6 +210,18 @@ TEST_F(TileSet, OtherFormatsNameTheirTilesAndResume) {
     EXPECT_TRUE(fs::exists(dir_.file("set_ENVI/NDVI_tile_1_1.hdr")));
 }
 
+// A row of tiles is written into all its files at once: a wide row goes in
+// parts that fit the process's limit on open files.
+TEST_F(TileSet, AWideRowFitsTheOpenFileLimit) {
+    const std::string folder = dir_.file("wide");
+    const CommandResult run = run_command("ulimit -n 64; exec " + shell_quoted(TILEDNDVI_CLI) + " ndvi " +
+                                          shell_quoted(sample_path()) + " " + shell_quoted(folder + "/") +
+                                          " --tiles 60x2 -q");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(tile_files(folder).size(), 120u);
+    expect_merges_to_reference(folder);
+}
+
 TEST_F(TileSet, SlurmArrayVariablesChooseTheShare) {
     const std::string folder = dir_.file("slurm");
     // --array=10-14:2 (tasks 10, 12, 14): index (ID - MIN) / STEP of COUNT.

@@ -42,7 +42,7 @@ bool exists(const std::string& path) {
 
 // Files making up a dataset (main file first), or just `path` when GDAL cannot
 // open it (an existing target may be anything).
-std::vector<std::string> dataset_files(const std::string& path) {
+std::vector<std::string> dataset_files(const std::string& path, std::string* driver = nullptr) {
     std::vector<std::string> files;
     {
         QuietGdalErrors quiet;
@@ -52,6 +52,7 @@ std::vector<std::string> dataset_files(const std::string& path) {
         ScopedThreadConfig by_name("GDAL_DISABLE_READDIR_ON_OPEN", "YES");
         GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
         if (dataset) {
+            if (driver != nullptr) *driver = dataset->GetDriver()->GetDescription();
             char** list = dataset->GetFileList();
             for (char** item = list; item != nullptr && *item != nullptr; ++item) files.emplace_back(*item);
             CSLDestroy(list);
@@ -229,7 +230,8 @@ void StagedFiles::commit(const std::string& produced, const std::string& interme
         is_real_file_path(target_) && exists(target_) ? dataset_files(target_) : std::vector<std::string>{};
     const std::string from_base = base_of(produced);
     const std::string to_base = base_of(target_);
-    const std::vector<std::string> files = dataset_files(produced);
+    std::string driver;
+    const std::vector<std::string> files = dataset_files(produced, &driver);
     std::set<std::string> moved_to;
     for (auto it = files.rbegin(); it != files.rend(); ++it) {
         const std::string& from = *it;
@@ -250,8 +252,11 @@ void StagedFiles::commit(const std::string& produced, const std::string& interme
     for (const std::string& old : old_files)
         if (old != target_ && old.rfind(to_base + ".", 0) == 0 && moved_to.count(old) == 0) VSIUnlink(old.c_str());
     committed_ = true;
-    // The rest by name, not by a folder scan (one per file made a tile set of
-    // T tiles cost O(T^2)): the intermediate dataset and the lock.
+    // A GeoTIFF (COG too) lists every file it wrote: the rest goes by name,
+    // the intermediate dataset and the lock, not by a folder scan (one per
+    // file made a tile set of T tiles cost O(T^2)). Other drivers can leave
+    // side-cars their file list omits (BT's .prj, R's .properties): scanned.
+    if (!EQUAL(driver.c_str(), "GTiff")) return discard();
     if (!intermediate.empty() && exists(intermediate))
         for (const std::string& file : dataset_files(intermediate))
             if (file.rfind(base_, 0) == 0) VSIUnlink(file.c_str());

@@ -22,7 +22,7 @@ namespace {
 // code (when it is exactly that code) is written in 0.2 ms, with the same keys.
 OGRSpatialReference crs_to_write(const std::string& wkt) {
     OGRSpatialReference srs;
-    if (srs.importFromWkt(wkt.c_str()) != OGRERR_NONE) return {};
+    if (srs.importFromWkt(wkt.c_str()) != OGRERR_NONE) return OGRSpatialReference();
     const char* authority = srs.GetAuthorityName(nullptr);
     const char* code = srs.GetAuthorityCode(nullptr);
     if (authority == nullptr || code == nullptr || !EQUAL(authority, "EPSG")) return srs;
