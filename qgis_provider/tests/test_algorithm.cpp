@@ -39,47 +39,20 @@
 #include <qgssinglebandpseudocolorrenderer.h>
 #include <qgstaskmanager.h>
 
+#include "qgis_application_environment.h"
 #include "qgis_test_environment.h"
 #include "recording_feedback.h"
 #include "test_support.h"
 
 // The library's entry points, as the Python plugin calls them through ctypes.
-extern "C" int tiledndvi_qgis_register_provider();
-extern "C" void tiledndvi_qgis_unregister_provider();
-extern "C" const char* tiledndvi_qgis_last_error();
 
 namespace {
 
 namespace fs = std::filesystem;
-using tiledndvi::qgis_test::IsolatedQgis;
 using tiledndvi::test::band_bytes;
 using tiledndvi::test::run_cli;
 using tiledndvi::test::ScratchDir;
 
-std::unique_ptr<IsolatedQgis> world;
-std::unique_ptr<QgsApplication> application;
-int qt_argc = 1;
-char qt_arg0[] = "qgis_provider_tests";
-char* qt_argv[] = {qt_arg0, nullptr};
-
-// One QgsApplication per process, built only when tests run (not when CTest
-// lists them), with settings and profile in scratch folders.
-class QgisEnvironment : public ::testing::Environment {
-public:
-    void SetUp() override {
-        world = std::make_unique<IsolatedQgis>();  // sets HOME, QT_QPA_PLATFORM=offscreen... first
-        setenv("QGIS_PREFIX_PATH", TILEDNDVI_QGIS_PREFIX, 1);
-        application = std::make_unique<QgsApplication>(qt_argc, qt_argv, true);
-        QgsApplication::initQgis();
-        ASSERT_EQ(tiledndvi_qgis_register_provider(), 1) << tiledndvi_qgis_last_error();
-    }
-    void TearDown() override {
-        tiledndvi_qgis_unregister_provider();
-        QgsApplication::exitQgis();
-        application.reset();
-        world.reset();
-    }
-};
 
 QgsProcessingRegistry& registry() { return *QgsApplication::processingRegistry(); }
 
@@ -688,6 +661,6 @@ TEST_F(QgisAlgorithm, ResultOpensWithAYellowToGreenRampFromMinus1To1) {
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
-    ::testing::AddGlobalTestEnvironment(new QgisEnvironment);
+    ::testing::AddGlobalTestEnvironment(new tiledndvi::qgis_test::QgisApplicationEnvironment);
     return RUN_ALL_TESTS();
 }

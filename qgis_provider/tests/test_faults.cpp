@@ -23,13 +23,11 @@
 #include <qgsprocessingfeedback.h>
 #include <qgsprocessingregistry.h>
 
+#include "qgis_application_environment.h"
 #include "qgis_test_environment.h"
 #include "recording_feedback.h"
 #include "test_support.h"
 
-extern "C" int tiledndvi_qgis_register_provider();
-extern "C" void tiledndvi_qgis_unregister_provider();
-extern "C" const char* tiledndvi_qgis_last_error();
 
 namespace {
 
@@ -37,28 +35,6 @@ namespace fs = std::filesystem;
 using tiledndvi::test::file_bytes;
 using tiledndvi::test::ScratchDir;
 
-std::unique_ptr<tiledndvi::qgis_test::IsolatedQgis> world;
-std::unique_ptr<QgsApplication> application;
-int qt_argc = 1;
-char qt_arg0[] = "qgis_fault_tests";
-char* qt_argv[] = {qt_arg0, nullptr};
-
-class QgisEnvironment : public ::testing::Environment {
-public:
-    void SetUp() override {
-        world = std::make_unique<tiledndvi::qgis_test::IsolatedQgis>();
-        setenv("QGIS_PREFIX_PATH", TILEDNDVI_QGIS_PREFIX, 1);
-        application = std::make_unique<QgsApplication>(qt_argc, qt_argv, true);
-        QgsApplication::initQgis();
-        ASSERT_EQ(tiledndvi_qgis_register_provider(), 1) << tiledndvi_qgis_last_error();
-    }
-    void TearDown() override {
-        tiledndvi_qgis_unregister_provider();
-        QgsApplication::exitQgis();
-        application.reset();
-        world.reset();
-    }
-};
 
 using tiledndvi::qgis_test::RecordingFeedback;
 
@@ -134,8 +110,12 @@ TEST(QgisFaults, CancelAtTheStartMiddleAndEndLosesNothing) {
                     }
                 },
                 moment == Moment::start);
-            if (moment == Moment::middle) EXPECT_LT(cancelled_at, 50);
-            if (moment == Moment::end) EXPECT_EQ(cancelled_at, 100);
+            if (moment == Moment::middle) {
+                EXPECT_LT(cancelled_at, 50);
+            }
+            if (moment == Moment::end) {
+                EXPECT_EQ(cancelled_at, 100);
+            }
             const auto after = contents(dir.path());
             if (result.ok) {
                 // Only a cancel at 100 % may come after the work; the result is then whole.
@@ -192,6 +172,6 @@ TEST_F(QgisFullDisk, WritingFailsWithTheCauseAndLeavesNothing) {
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
-    ::testing::AddGlobalTestEnvironment(new QgisEnvironment);
+    ::testing::AddGlobalTestEnvironment(new tiledndvi::qgis_test::QgisApplicationEnvironment);
     return RUN_ALL_TESTS();
 }
